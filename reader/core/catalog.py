@@ -1,0 +1,189 @@
+"""The catalog: what each indexed dump held, kept beside the index (a cache).
+
+It answers "did this dump change?" from file metadata alone, and lets a
+paper be re-merged when one of its dumps changes or goes, without re-reading
+the other dumps. Like the index, it can be deleted at any time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .models import DumpAppearance, Entry, Paper, Problem
+
+CATALOG_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS dumps (
+    path TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    date TEXT,
+    entries INTEGER NOT NULL,
+    problems TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS occurrences (
+    path TEXT NOT NULL,
+    paper_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    abstract TEXT NOT NULL,
+    line INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS occurrences_paper ON occurrences (paper_id);
+CREATE INDEX IF NOT EXISTS occurrences_path ON occurrences (path);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class DumpRecord:
+    """A dump as last indexed."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    sha256: str
+    date: dt.date | None
+    entries: int
+    problems: tuple[Problem, ...]
+
+
+class Catalog:
+    """SQLite file in the cache dir. Use from one thread (the indexer's)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._db = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    # meta --------------------------------------------------------------
+    def meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    # transactions ------------------------------------------------------
+    def begin(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def commit(self) -> None:
+        self._db.execute("COMMIT")
+
+    def rollback(self) -> None:
+        if self._db.in_transaction:
+            self._db.execute("ROLLBACK")
+
+    # dumps -------------------------------------------------------------
+    def dumps(self) -> dict[str, DumpRecord]:
+        rows = self._db.execute("SELECT path, size, mtime_ns, sha256, date, entries, problems FROM dumps")
+        return {row[0]: _record(row) for row in rows}
+
+    def put_dump(self, record: DumpRecord) -> None:
+        problems = json.dumps([[p.path, p.line, p.message, p.severity] for p in record.problems])
+        self._db.execute(
+            "INSERT OR REPLACE INTO dumps VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                record.path,
+                record.size,
+                record.mtime_ns,
+                record.sha256,
+                record.date.isoformat() if record.date else None,
+                record.entries,
+                problems,
+            ),
+        )
+
+    def remove_dump(self, path: str) -> set[str]:
+        """Forget a dump; returns the IDs of the papers it held."""
+        ids = self.papers_in(path)
+        self._db.execute("DELETE FROM occurrences WHERE path = ?", (path,))
+        self._db.execute("DELETE FROM dumps WHERE path = ?", (path,))
+        return ids
+
+    def papers_in(self, path: str) -> set[str]:
+        return {pid for (pid,) in self._db.execute("SELECT paper_id FROM occurrences WHERE path = ?", (path,))}
+
+    def replace_entries(self, path: str, entries: Iterable[Entry]) -> None:
+        self._db.execute("DELETE FROM occurrences WHERE path = ?", (path,))
+        self._db.executemany(
+            "INSERT INTO occurrences VALUES (?, ?, ?, ?, ?)",
+            ((path, e.paper_id, e.title, e.abstract, e.line) for e in entries),
+        )
+
+    # papers ------------------------------------------------------------
+    def known(self, paper_ids: Iterable[str]) -> set[str]:
+        """Which of these IDs have any occurrence."""
+        found: set[str] = set()
+        wanted = list(paper_ids)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                pid
+                for (pid,) in self._db.execute(
+                    f"SELECT DISTINCT paper_id FROM occurrences WHERE paper_id IN ({marks})", chunk
+                )
+            )
+        return found
+
+    def merged(self, paper_ids: Iterable[str]) -> dict[str, Paper]:
+        """Each paper merged over its occurrences: text from its newest dump."""
+        wanted = list(paper_ids)
+        rows: list[tuple[str, str, str, str, str | None, str]] = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows.extend(
+                self._db.execute(
+                    "SELECT o.paper_id, o.title, o.abstract, o.path, d.date, d.sha256 "
+                    "FROM occurrences o JOIN dumps d ON d.path = o.path "
+                    f"WHERE o.paper_id IN ({marks})",
+                    chunk,
+                )
+            )
+        grouped: dict[str, list[tuple[str, str, str, str | None]]] = {}
+        for pid, title, abstract, path, date, _sha in rows:
+            grouped.setdefault(pid, []).append((title, abstract, path, date))
+        papers: dict[str, Paper] = {}
+        for pid, found in grouped.items():
+            # Newest dump first; undated dumps last; path breaks ties.
+            found.sort(key=lambda o: (o[3] or "", o[2]), reverse=True)
+            appearances: list[DumpAppearance] = []
+            for _title, _abstract, path, date in found:
+                if all(a.path != path for a in appearances):
+                    appearances.append(DumpAppearance(path, dt.date.fromisoformat(date) if date else None))
+            title, abstract = found[0][0], found[0][1]
+            papers[pid] = Paper(pid, title, abstract, tuple(appearances))
+        return papers
+
+    def all_paper_ids(self) -> set[str]:
+        return {pid for (pid,) in self._db.execute("SELECT DISTINCT paper_id FROM occurrences")}
+
+    def problems(self) -> list[Problem]:
+        return [p for record in self.dumps().values() for p in record.problems]
+
+
+def _record(row: tuple[str, int, int, str, str | None, int, str]) -> DumpRecord:
+    path, size, mtime_ns, sha, date, entries, problems = row
+    return DumpRecord(
+        path=path,
+        size=size,
+        mtime_ns=mtime_ns,
+        sha256=sha,
+        date=dt.date.fromisoformat(date) if date else None,
+        entries=entries,
+        problems=tuple(Problem(p[0], p[1], p[2], p[3]) for p in json.loads(problems)),
+    )

@@ -1,0 +1,272 @@
+"""The Library: the one facade the CLI, the app and the exporters use.
+
+It ties the dumps (remembered locations), the index (cache dir) and the user
+store (data dir) together. It is safe to use from several threads: each
+thread gets its own index searcher and store connection.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import whoosh.index
+
+from .config import State
+from .errors import UnknownPaperError
+from .index import Indexer, ProgressCallback, open_index
+from .locations import Locations, bundled_dumps
+from .models import Filter, IndexReport, Paper, SearchResult, Sort, UserState
+from .search import IdMap, PaperSearcher, ParsedQuery, highlight_spans, parse_query
+from .store import Note, NoteSave, Store
+
+MIN_ID_PREFIX = 4
+
+
+class Library:
+    """Papers from the index, the user's work from the store."""
+
+    def __init__(self, locations: Locations | None = None) -> None:
+        self.locations = locations or Locations.resolve()
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._generation = 0
+        self._index: whoosh.index.Index | None = None
+        self._id_map: tuple[int, IdMap] | None = None
+
+    # dumps and indexing -------------------------------------------------
+    def dump_locations(self) -> list[Path]:
+        """The remembered dump locations, else the bundled sample dumps."""
+        remembered = State.load(self.locations.state_path).dumps
+        return [Path(p) for p in remembered] if remembered else [bundled_dumps()]
+
+    def remember(self, paths: Sequence[Path]) -> None:
+        """Add dump locations to the remembered ones (absolute, once each)."""
+        state = State.load(self.locations.state_path)
+        for path in paths:
+            absolute = str(path.expanduser().resolve())
+            if absolute not in state.dumps:
+                state.dumps.append(absolute)
+        state.save(self.locations.state_path)
+
+    def forget(self, paths: Sequence[Path]) -> None:
+        state = State.load(self.locations.state_path)
+        drop = {str(p.expanduser().resolve()) for p in paths}
+        state.dumps = [d for d in state.dumps if d not in drop]
+        state.save(self.locations.state_path)
+
+    def has_index(self) -> bool:
+        return open_index(self.locations.index_dir) is not None
+
+    def index(
+        self,
+        paths: Sequence[Path] = (),
+        rebuild: bool = False,
+        progress: ProgressCallback | None = None,
+        wait: float = 0.0,
+    ) -> IndexReport:
+        """Remember `paths`, then bring the index up to date with every
+        remembered dump location."""
+        if paths:
+            self.remember(paths)
+        report = Indexer(self.locations.cache_dir, progress).update(self.dump_locations(), rebuild, wait)
+        self.reload()
+        return report
+
+    def reload(self) -> None:
+        """Let every thread see the index as it is now."""
+        with self._lock:
+            self._generation += 1
+            self._index = None
+            self._id_map = None
+
+    # per-thread handles --------------------------------------------------
+    @property
+    def store(self) -> Store:
+        store: Store | None = getattr(self._local, "store", None)
+        if store is None:
+            store = Store(self.locations.store_path)
+            self._local.store = store
+        return store
+
+    def _searcher(self) -> PaperSearcher | None:
+        current: tuple[int, PaperSearcher] | None = getattr(self._local, "searcher", None)
+        if current and current[0] == self._generation:
+            return current[1]
+        if current:
+            current[1].close()
+            self._local.searcher = None
+        with self._lock:
+            generation = self._generation
+            if self._index is None:
+                self._index = open_index(self.locations.index_dir)
+            if self._index is None:
+                return None
+            index = self._index
+            shared = self._id_map[1] if self._id_map and self._id_map[0] == generation else None
+        searcher = PaperSearcher(index, shared)
+        with self._lock:
+            if self._id_map is None and generation == self._generation:
+                self._id_map = (generation, searcher.id_map)
+        self._local.searcher = (generation, searcher)
+        return searcher
+
+    def close(self) -> None:
+        """Close this thread's handles (other threads' close with them)."""
+        current = getattr(self._local, "searcher", None)
+        if current:
+            current[1].close()
+            self._local.searcher = None
+        store = getattr(self._local, "store", None)
+        if store is not None:
+            store.close()
+            self._local.store = None
+
+    # searching -------------------------------------------------------------
+    def search(
+        self,
+        text: str = "",
+        sort: Sort = Sort.RELEVANCE,
+        filter: Filter = Filter.ALL,
+        limit: int | None = None,
+    ) -> SearchResult:
+        """Matching paper IDs, ranked or sorted, narrowed by a filter."""
+        searcher = self._searcher()
+        if searcher is None:
+            parse_query(text)  # a bad query is still reported
+            return SearchResult(text, (), 0, ("the index is empty: run `papers index`",))
+        ids, scores, parsed = searcher.search(text, sort)
+        ids = self._narrow(ids, filter)
+        if sort is Sort.STARRED:
+            starred = self.store.starred()
+            far_past = dt.datetime.min.replace(tzinfo=dt.UTC)
+            ids = sorted(ids, key=lambda pid: starred.get(pid, far_past), reverse=True)
+        if limit is not None:
+            ids = ids[:limit]
+        return SearchResult(text, tuple(ids), searcher.total, parsed.notices, scores)
+
+    def _narrow(self, ids: list[str], filter: Filter) -> list[str]:
+        if filter is Filter.ALL:
+            return ids
+        if filter is Filter.STARRED:
+            keep = set(self.store.starred())
+            return [pid for pid in ids if pid in keep]
+        if filter is Filter.NOTED:
+            keep = self.store.noted()
+            return [pid for pid in ids if pid in keep]
+        seen = self.store.seen()
+        return [pid for pid in ids if pid not in seen]
+
+    def parse(self, text: str) -> ParsedQuery:
+        """The query as it will run (for highlighting)."""
+        searcher = self._searcher()
+        return parse_query(text, searcher.searcher if searcher else None)
+
+    def highlights(self, text: str, parsed: ParsedQuery, field: str = "abstract") -> list[tuple[int, int]]:
+        return highlight_spans(text, parsed.terms().get(field, set()), field)
+
+    def suggest(self, text: str) -> list[str]:
+        searcher = self._searcher()
+        return searcher.suggest(text) if searcher else []
+
+    # papers ------------------------------------------------------------------
+    def papers(self, paper_ids: Iterable[str]) -> dict[str, Paper]:
+        """Papers by ID; one whose dumps are gone but which the user kept
+        (a star, a note) comes back from the title the store remembers."""
+        wanted = list(paper_ids)
+        searcher = self._searcher()
+        found = searcher.papers(wanted) if searcher else {}
+        missing = [pid for pid in wanted if pid not in found]
+        if missing:
+            titles = self.store.titles()
+            for pid in missing:
+                if pid in titles:
+                    found[pid] = Paper(pid, titles[pid], "", ())
+        return found
+
+    def paper(self, paper_id: str) -> Paper:
+        paper = self.papers([paper_id]).get(paper_id)
+        if paper is None:
+            raise UnknownPaperError(f"no paper with ID {paper_id!r}")
+        return paper
+
+    def resolve_id(self, text: str) -> str:
+        """A full paper ID from an ID or a unique prefix of one."""
+        wanted = text.strip().lower()
+        searcher = self._searcher()
+        known = set(searcher.id_map.docnums) if searcher else set()
+        known |= set(self.store.titles())
+        if wanted in known:
+            return wanted
+        if len(wanted) >= MIN_ID_PREFIX:
+            matches = sorted(pid for pid in known if pid.startswith(wanted))
+            if len(matches) == 1:
+                return matches[0]
+            if len(matches) > 1:
+                raise UnknownPaperError(f"ID prefix {text!r} matches {len(matches)} papers; give more of it")
+        raise UnknownPaperError(f"no paper with ID {text!r} (see `papers search`)")
+
+    def total(self) -> int:
+        searcher = self._searcher()
+        return searcher.total if searcher else 0
+
+    # the user's work -----------------------------------------------------------
+    def state(self, paper_id: str) -> UserState:
+        return self.store.state(paper_id)
+
+    def states(self, paper_ids: Iterable[str]) -> dict[str, UserState]:
+        return self.store.states(paper_ids)
+
+    def star(self, paper: Paper) -> bool:
+        return self.store.star(paper.id, paper.title)
+
+    def unstar(self, paper_id: str) -> bool:
+        return self.store.unstar(paper_id)
+
+    def toggle_star(self, paper: Paper) -> bool:
+        """Star or unstar; returns whether the paper is starred now."""
+        if self.store.unstar(paper.id):
+            return False
+        self.store.star(paper.id, paper.title)
+        return True
+
+    def note(self, paper_id: str) -> Note | None:
+        return self.store.note(paper_id)
+
+    def save_note(
+        self, paper: Paper, text: str, base: dt.datetime | None = None, check_base: bool = False
+    ) -> NoteSave:
+        return self.store.save_note(paper.id, paper.title, text, base, check_base=check_base)
+
+    def mark_seen(self, paper: Paper) -> bool:
+        return self.store.mark_seen(paper.id, paper.title)
+
+    def stats(self) -> dict[str, object]:
+        """Counts for `papers stats`."""
+        from .catalog import Catalog
+
+        dumps = 0
+        problems = 0
+        if self.locations.catalog_path.exists():
+            catalog = Catalog(self.locations.catalog_path)
+            try:
+                records = catalog.dumps()
+                dumps = len(records)
+                problems = sum(len(r.problems) for r in records.values())
+            finally:
+                catalog.close()
+        counts = self.store.counts()
+        return {
+            "papers": self.total(),
+            "dumps": dumps,
+            "problems": problems,
+            "starred": counts["stars"],
+            "notes": counts["notes"],
+            "seen": counts["seen"],
+            "dump_locations": [str(p) for p in self.dump_locations()],
+            "data_dir": str(self.locations.data_dir),
+            "cache_dir": str(self.locations.cache_dir),
+            "config_dir": str(self.locations.config_dir),
+        }

@@ -1,0 +1,131 @@
+"""Plain, frozen records shared by the core, the CLI and the app."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something a dump held that could not be used as is, with where it was."""
+
+    path: str
+    line: int
+    message: str
+    severity: str = "warning"  # "warning": part skipped; "error": whole file skipped
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One title + abstract pair as it stands in one dump."""
+
+    paper_id: str
+    title: str
+    abstract: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class DumpAppearance:
+    """One dump a paper appeared in."""
+
+    path: str
+    date: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """A paper as the index holds it: merged over every dump it appeared in."""
+
+    id: str
+    title: str
+    abstract: str
+    dumps: tuple[DumpAppearance, ...]
+
+    @property
+    def newest_date(self) -> dt.date | None:
+        dates = [d.date for d in self.dumps if d.date is not None]
+        return max(dates) if dates else None
+
+
+@dataclass(frozen=True, slots=True)
+class UserState:
+    """What the user did with one paper (from the user store)."""
+
+    paper_id: str
+    title: str = ""
+    starred_at: dt.datetime | None = None
+    note: str = ""
+    note_updated_at: dt.datetime | None = None
+    seen_at: dt.datetime | None = None
+
+    @property
+    def starred(self) -> bool:
+        return self.starred_at is not None
+
+
+class Sort(str, Enum):
+    """Orders a result list can take."""
+
+    RELEVANCE = "relevance"
+    DATE = "date"
+    TITLE = "title"
+    STARRED = "starred"
+
+
+class Filter(str, Enum):
+    """Subsets of the library a result list can be narrowed to."""
+
+    ALL = "all"
+    STARRED = "starred"
+    NOTED = "noted"
+    UNSEEN = "unseen"
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """Paper IDs matching a query, best (or sorted) first."""
+
+    query: str
+    ids: tuple[str, ...]
+    total_in_library: int
+    notices: tuple[str, ...] = ()
+    scores: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class IndexReport:
+    """What one indexing run did."""
+
+    dumps_read: int = 0
+    dumps_unchanged: int = 0
+    dumps_removed: int = 0
+    entries: int = 0
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    papers_total: int = 0
+    rebuilt_because: str = ""
+    problems: tuple[Problem, ...] = ()
+
+    def summary(self) -> str:
+        """One line for humans: what was read, skipped and changed."""
+        if self.dumps_read and not (self.dumps_unchanged or self.dumps_removed):
+            parts = [f"{self.papers_total} papers from {self.entries} entries in {self.dumps_read} dumps"]
+        else:
+            parts = [
+                f"read {self.entries} entries from {self.dumps_read} dumps",
+                f"{self.papers_total} papers in all",
+            ]
+        parts.append(f"{self.dumps_unchanged} dumps unchanged (not re-read)")
+        if self.dumps_removed:
+            parts.append(f"{self.dumps_removed} dumps gone")
+        parts.append(f"{self.added} added, {self.updated} updated, {self.removed} removed")
+        parts.append(f"{len(self.problems)} problems")
+        return "; ".join(parts)

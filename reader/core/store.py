@@ -1,0 +1,305 @@
+"""The user store: stars, notes and seen state in SQLite, in the data dir.
+
+Every change is its own committed transaction, so nothing waits for a clean
+exit; WAL mode lets two processes use the store at once. Each row keeps the
+paper's title so the user's work outlives the dump it came from. A file that
+is not a store we can read is never overwritten.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import StoreError
+from .models import UserState
+
+# Each entry moves the schema one version up; never edit a released one.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE stars (
+        paper_id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        starred_at TEXT NOT NULL
+    );
+    CREATE TABLE notes (
+        paper_id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE seen (
+        paper_id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        seen_at TEXT NOT NULL
+    );
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def now() -> dt.datetime:
+    """The current time in UTC, to the microsecond (it orders edits)."""
+    return dt.datetime.now(dt.UTC)
+
+
+def _stamp(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def _parse(stamp: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(stamp) if stamp else None
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A note as stored."""
+
+    paper_id: str
+    title: str
+    text: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NoteSave:
+    """What saving a note did. `merged` is set when another copy of the
+    program had changed the note meanwhile: both texts were kept."""
+
+    note: Note | None
+    merged: bool = False
+
+
+class Store:
+    """One connection to the user store. Cheap to open; close when done."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        _prepare_private(path)
+        try:
+            self._db = sqlite3.connect(path, timeout=10.0, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA busy_timeout = 10000")
+            mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()
+            if mode is None:
+                raise sqlite3.DatabaseError("journal mode not set")
+            self._db.execute("PRAGMA synchronous = FULL")
+            self._migrate()
+        except sqlite3.DatabaseError as error:
+            with contextlib.suppress(Exception):
+                self._db.close()
+            raise StoreError(
+                f"{path}: the user store cannot be read ({error}). It was left untouched; "
+                "move it away to start a new one, or restore a backup."
+            ) from error
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One immediate transaction: it waits for other writers, then commits."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+        except sqlite3.OperationalError as error:
+            raise StoreError(f"{self.path}: cannot save to the user store ({error}); nothing was changed") from error
+
+    def _migrate(self) -> None:
+        version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: this store was written by a newer papers (schema {version}, "
+                f"this program knows {SCHEMA_VERSION}); upgrade papers to use it"
+            )
+        if version == SCHEMA_VERSION:
+            return
+        with self._write() as db:
+            for number in range(version, SCHEMA_VERSION):
+                for statement in MIGRATIONS[number].split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    # stars -----------------------------------------------------------------
+    def star(self, paper_id: str, title: str, at: dt.datetime | None = None) -> bool:
+        """Star a paper; False if it was already starred."""
+        with self._write() as db:
+            cursor = db.execute(
+                "INSERT OR IGNORE INTO stars VALUES (?, ?, ?)", (paper_id, title, _stamp(at or now()))
+            )
+            return cursor.rowcount > 0
+
+    def unstar(self, paper_id: str) -> bool:
+        """Remove a star; False if there was none."""
+        with self._write() as db:
+            return db.execute("DELETE FROM stars WHERE paper_id = ?", (paper_id,)).rowcount > 0
+
+    def starred(self) -> dict[str, dt.datetime]:
+        """Starred paper IDs with the time of starring."""
+        rows = self._db.execute("SELECT paper_id, starred_at FROM stars")
+        return {pid: dt.datetime.fromisoformat(at) for pid, at in rows}
+
+    # notes -----------------------------------------------------------------
+    def note(self, paper_id: str) -> Note | None:
+        row = self._db.execute(
+            "SELECT paper_id, title, text, created_at, updated_at FROM notes WHERE paper_id = ?",
+            (paper_id,),
+        ).fetchone()
+        return _note(row) if row else None
+
+    def save_note(
+        self,
+        paper_id: str,
+        title: str,
+        text: str,
+        base: dt.datetime | None = None,
+        *,
+        check_base: bool = False,
+    ) -> NoteSave:
+        """Save a note's text; an empty text deletes the note.
+
+        With `check_base`, `base` is the `updated_at` the editor started from:
+        if the stored note changed since (another window saved it), neither
+        edit is lost: the stored text is kept below the new one.
+        """
+        stamp = _stamp(now())
+        with self._write() as db:
+            row = db.execute(
+                "SELECT paper_id, title, text, created_at, updated_at FROM notes WHERE paper_id = ?",
+                (paper_id,),
+            ).fetchone()
+            current = _note(row) if row else None
+            merged = False
+            if check_base and current is not None and current.updated_at != base and current.text != text:
+                merged = True
+                other = current.text
+                text = f"{text.rstrip()}\n\n--- kept from another edit ({current.updated_at:%Y-%m-%d %H:%M}) ---\n{other}"
+            if not text.strip():
+                db.execute("DELETE FROM notes WHERE paper_id = ?", (paper_id,))
+                return NoteSave(None, merged)
+            created = _stamp(current.created_at) if current else stamp
+            db.execute(
+                "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?)",
+                (paper_id, title, text, created, stamp),
+            )
+            return NoteSave(
+                Note(paper_id, title, text, dt.datetime.fromisoformat(created), dt.datetime.fromisoformat(stamp)),
+                merged,
+            )
+
+    def put_note(self, note: Note) -> None:
+        """Write a note with its own times (restore from a backup)."""
+        with self._write() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?)",
+                (note.paper_id, note.title, note.text, _stamp(note.created_at), _stamp(note.updated_at)),
+            )
+
+    def notes(self) -> list[Note]:
+        rows = self._db.execute("SELECT paper_id, title, text, created_at, updated_at FROM notes")
+        return [_note(row) for row in rows]
+
+    def noted(self) -> set[str]:
+        return {pid for (pid,) in self._db.execute("SELECT paper_id FROM notes")}
+
+    # seen ------------------------------------------------------------------
+    def mark_seen(self, paper_id: str, title: str, at: dt.datetime | None = None) -> bool:
+        """Remember that the user has seen a paper; False if already seen."""
+        with self._write() as db:
+            cursor = db.execute(
+                "INSERT OR IGNORE INTO seen VALUES (?, ?, ?)", (paper_id, title, _stamp(at or now()))
+            )
+            return cursor.rowcount > 0
+
+    def seen(self) -> set[str]:
+        return {pid for (pid,) in self._db.execute("SELECT paper_id FROM seen")}
+
+    # whole state -----------------------------------------------------------
+    def state(self, paper_id: str) -> UserState:
+        return self.states([paper_id]).get(paper_id, UserState(paper_id))
+
+    def states(self, paper_ids: Iterable[str] | None = None) -> dict[str, UserState]:
+        """User state by paper ID: of the given IDs, or of every paper with any."""
+        query = """
+            SELECT ids.paper_id,
+                   COALESCE(n.title, s.title, v.title, ''),
+                   s.starred_at, n.text, n.updated_at, v.seen_at
+            FROM ({ids}) AS ids
+            LEFT JOIN stars s ON s.paper_id = ids.paper_id
+            LEFT JOIN notes n ON n.paper_id = ids.paper_id
+            LEFT JOIN seen v ON v.paper_id = ids.paper_id
+        """
+        if paper_ids is None:
+            rows = self._db.execute(
+                query.format(
+                    ids="SELECT paper_id FROM stars UNION SELECT paper_id FROM notes UNION SELECT paper_id FROM seen"
+                )
+            ).fetchall()
+        else:
+            wanted = list(dict.fromkeys(paper_ids))
+            rows = []
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                values = " UNION ALL ".join("SELECT ? AS paper_id" for _ in chunk)
+                rows.extend(self._db.execute(query.format(ids=values), chunk).fetchall())
+        return {
+            pid: UserState(
+                paper_id=pid,
+                title=title,
+                starred_at=_parse(starred),
+                note=note or "",
+                note_updated_at=_parse(updated),
+                seen_at=_parse(seen_at),
+            )
+            for pid, title, starred, note, updated, seen_at in rows
+        }
+
+    def titles(self) -> dict[str, str]:
+        """The title kept for every paper the user touched."""
+        rows = self._db.execute(
+            "SELECT paper_id, title FROM seen UNION ALL SELECT paper_id, title FROM stars "
+            "UNION ALL SELECT paper_id, title FROM notes"
+        )
+        return dict(rows.fetchall())
+
+    def counts(self) -> dict[str, int]:
+        return {
+            table: int(self._db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+            for table in ("stars", "notes", "seen")
+        }
+
+
+def _note(row: tuple[str, str, str, str, str]) -> Note:
+    pid, title, text, created, updated = row
+    return Note(pid, title, text, dt.datetime.fromisoformat(created), dt.datetime.fromisoformat(updated))
+
+
+def _prepare_private(path: Path) -> None:
+    """Create the data dir 0700 and the store file 0600: notes are private."""
+    try:
+        if not path.parent.exists():
+            path.parent.mkdir(parents=True, mode=0o700)
+            os.chmod(path.parent, 0o700)
+        if not path.exists():
+            fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+            os.close(fd)
+    except OSError as error:
+        raise StoreError(f"{path}: cannot create the user store ({error.strerror})") from error

@@ -1,0 +1,1 @@
+"""The Textual reader. It calls the core through the Library, never the other way."""
