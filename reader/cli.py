@@ -61,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     index.set_defaults(handler=cmd_index)
 
     search = commands.add_parser("search", parents=[dirs], help="search titles and abstracts")
-    search.add_argument("query", nargs="+", help="Whoosh query: words, \"phrases\", title:, AND/OR/NOT, x*, x~")
+    search.add_argument("query", nargs="+", help='Whoosh query: words, "phrases", title:, AND/OR/NOT, x*, x~')
     search.add_argument("--limit", type=int, default=20, help="how many results (0: all; default 20)")
     search.add_argument("--sort", choices=[s.value for s in Sort], default=Sort.RELEVANCE.value)
     search.add_argument("--filter", choices=[f.value for f in Filter], default=Filter.ALL.value)
@@ -340,7 +340,9 @@ def edit_in_editor(text: str, title: str) -> str:
         except OSError as error:
             raise PapersError(f"cannot start the editor {command[0]!r}: {error.strerror}") from error
         if result.returncode != 0:
-            raise PapersError(f"the editor exited with status {result.returncode}; the note for {title!r} was not changed")
+            raise PapersError(
+                f"the editor exited with status {result.returncode}; the note for {title!r} was not changed"
+            )
         return Path(name).read_text(encoding="utf-8")
     finally:
         os.unlink(name)

@@ -207,9 +207,7 @@ def _sniff(path: Path, parsed: ParsedDump) -> str:
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf16"
     if b"\x00" in head:
-        parsed.problems.append(
-            Problem(parsed.path, 0, "binary file (holds NUL bytes), not a text dump", "error")
-        )
+        parsed.problems.append(Problem(parsed.path, 0, "binary file (holds NUL bytes), not a text dump", "error"))
         return ""
     start = head.lstrip(codecs.BOM_UTF8).lstrip().lower()
     if start.startswith((b"<!doctype html", b"<html")):
@@ -285,9 +283,7 @@ def _pair(paragraphs: Iterable[_Paragraph], parsed: ParsedDump) -> None:
             if _looks_like_title(current.text):
                 pending = current
             else:
-                parsed.problems.append(
-                    Problem(parsed.path, current.line, "paragraph with no title before it; skipped")
-                )
+                parsed.problems.append(Problem(parsed.path, current.line, "paragraph with no title before it; skipped"))
         elif (
             _looks_like_title(current.text)
             and not _looks_like_abstract(current.text)
@@ -313,9 +309,7 @@ def _pair(paragraphs: Iterable[_Paragraph], parsed: ParsedDump) -> None:
 def _orphan(title: _Paragraph, parsed: ParsedDump, at_end: bool = False) -> None:
     where = " at the end of the file" if at_end else ""
     shown = title.text if len(title.text) <= 60 else title.text[:57] + "..."
-    parsed.problems.append(
-        Problem(parsed.path, title.line, f"title with no abstract{where}; skipped: {shown!r}")
-    )
+    parsed.problems.append(Problem(parsed.path, title.line, f"title with no abstract{where}; skipped: {shown!r}"))
 
 
 def parse_dump(path: Path, display: str | None = None) -> ParsedDump:
@@ -410,8 +404,6 @@ def _walk(root: Path) -> tuple[list[Path], list[Problem]]:
                 ignored.append(str(path.relative_to(root)))
     if ignored:
         example = ", ".join(ignored[:3]) + (", ..." if len(ignored) > 3 else "")
-        problems.append(
-            Problem(str(root), 0, f"ignored {len(ignored)} file(s) that are not .txt: {example}", "info")
-        )
+        problems.append(Problem(str(root), 0, f"ignored {len(ignored)} file(s) that are not .txt: {example}", "info"))
     files.sort(key=lambda p: str(p.relative_to(root)))
     return files, problems

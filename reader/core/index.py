@@ -106,10 +106,15 @@ def open_storage(index_dir: Path) -> FileStorage:
     return FileStorage(str(index_dir), supports_mmap=False)
 
 
+def index_files_exist(index_dir: Path) -> bool:
+    """Is there an index (sound or not) in this folder?"""
+    return index_dir.is_dir() and any(index_dir.glob(f"_{INDEX_NAME}_*.toc"))
+
+
 def open_index(index_dir: Path) -> whoosh.index.Index | None:
     """The index if it opens and has our version; None means "rebuild"."""
     try:
-        if not whoosh.index.exists_in(str(index_dir), INDEX_NAME):
+        if not index_files_exist(index_dir):
             return None
         index = open_storage(index_dir).open_index(INDEX_NAME)
         if index.schema.names() != make_schema().names():
@@ -133,9 +138,7 @@ def writer_lock(cache_dir: Path, wait: float = 0.0) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise IndexBusyError(
-                        "another papers process is indexing; try again when it has finished"
-                    ) from None
+                    raise IndexBusyError("another papers process is indexing; try again when it has finished") from None
                 time.sleep(0.2)
         yield
     finally:
@@ -181,7 +184,7 @@ class Indexer:
 
     def _check(self) -> str:
         """Why the cache must be rebuilt, or '' if it is sound."""
-        has_index = whoosh.index.exists_in(str(self.index_dir), INDEX_NAME) if self.index_dir.exists() else False
+        has_index = index_files_exist(self.index_dir)
         if not has_index and not self.catalog_path.exists():
             return ""  # first run
         if not has_index:
@@ -194,9 +197,7 @@ class Indexer:
         except Exception:  # noqa: BLE001
             return "the catalog could not be opened"
         try:
-            if catalog.meta("version") != str(CATALOG_VERSION) or catalog.meta("index_version") != str(
-                INDEX_VERSION
-            ):
+            if catalog.meta("version") != str(CATALOG_VERSION) or catalog.meta("index_version") != str(INDEX_VERSION):
                 return "the index has another version"
             if catalog.meta("generation") != str(index.latest_generation()):
                 return "the index and catalog were out of step (an interrupted run)"
@@ -360,9 +361,7 @@ class _Batch:
         fresh = [pid for pid in self.touched if pid in merged and pid not in self.existed]
         parallel = len(fresh) >= PARALLEL_MIN and (os.cpu_count() or 1) > 1 and len(fresh) == len(self.touched)
         writer = (
-            self.index.writer(procs=2, multisegment=True, limitmb=128)
-            if parallel
-            else self.index.writer(limitmb=128)
+            self.index.writer(procs=2, multisegment=True, limitmb=128) if parallel else self.index.writer(limitmb=128)
         )
         try:
             total = len(self.touched)

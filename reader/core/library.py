@@ -235,9 +235,7 @@ class Library:
     def note(self, paper_id: str) -> Note | None:
         return self.store.note(paper_id)
 
-    def save_note(
-        self, paper: Paper, text: str, base: dt.datetime | None = None, check_base: bool = False
-    ) -> NoteSave:
+    def save_note(self, paper: Paper, text: str, base: dt.datetime | None = None, check_base: bool = False) -> NoteSave:
         return self.store.save_note(paper.id, paper.title, text, base, check_base=check_base)
 
     def mark_seen(self, paper: Paper) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +70,7 @@ class UserState:
         return self.starred_at is not None
 
 
-class Sort(str, Enum):
+class Sort(StrEnum):
     """Orders a result list can take."""
 
     RELEVANCE = "relevance"
@@ -79,7 +79,7 @@ class Sort(str, Enum):
     STARRED = "starred"
 
 
-class Filter(str, Enum):
+class Filter(StrEnum):
     """Subsets of the library a result list can be narrowed to."""
 
     ALL = "all"

@@ -17,7 +17,7 @@ from typing import Any
 
 import whoosh.index
 from whoosh import query as wq
-from whoosh.qparser import FuzzyTermPlugin, MultifieldParser, OrGroup
+from whoosh.qparser import FuzzyTermPlugin, MultifieldParser
 from whoosh.qparser.common import QueryParserError
 from whoosh.searching import Searcher
 
@@ -160,9 +160,9 @@ class PaperSearcher:
     def total(self) -> int:
         return int(self.searcher.doc_count())
 
-    def search(self, text: str, sort: Sort = Sort.RELEVANCE, limit: int | None = None) -> tuple[
-        list[str], dict[str, float], ParsedQuery
-    ]:
+    def search(
+        self, text: str, sort: Sort = Sort.RELEVANCE, limit: int | None = None
+    ) -> tuple[list[str], dict[str, float], ParsedQuery]:
         """IDs of matching papers, ranked, with their scores."""
         parsed = parse_query(text, self.searcher)
         if parsed.query is wq.NullQuery:
@@ -180,7 +180,8 @@ class PaperSearcher:
             raise QueryError(f"cannot run the query {parsed.text!r}: {error}") from error
         ids = self.id_map.ids
         ranked = [ids[number] for number, _score in docs]
-        scores = {ids[number]: float(score or 0.0) for number, score in docs}
+        # With sortedby, Whoosh gives the sort key in place of a score.
+        scores = {} if sortedby else {ids[number]: float(score or 0.0) for number, score in docs}
         return ranked, scores, parsed
 
     def papers(self, paper_ids: Iterable[str]) -> dict[str, Paper]:

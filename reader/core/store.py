@@ -142,9 +142,7 @@ class Store:
     def star(self, paper_id: str, title: str, at: dt.datetime | None = None) -> bool:
         """Star a paper; False if it was already starred."""
         with self._write() as db:
-            cursor = db.execute(
-                "INSERT OR IGNORE INTO stars VALUES (?, ?, ?)", (paper_id, title, _stamp(at or now()))
-            )
+            cursor = db.execute("INSERT OR IGNORE INTO stars VALUES (?, ?, ?)", (paper_id, title, _stamp(at or now())))
             return cursor.rowcount > 0
 
     def unstar(self, paper_id: str) -> bool:
@@ -191,7 +189,9 @@ class Store:
             if check_base and current is not None and current.updated_at != base and current.text != text:
                 merged = True
                 other = current.text
-                text = f"{text.rstrip()}\n\n--- kept from another edit ({current.updated_at:%Y-%m-%d %H:%M}) ---\n{other}"
+                text = (
+                    f"{text.rstrip()}\n\n--- kept from another edit ({current.updated_at:%Y-%m-%d %H:%M}) ---\n{other}"
+                )
             if not text.strip():
                 db.execute("DELETE FROM notes WHERE paper_id = ?", (paper_id,))
                 return NoteSave(None, merged)
@@ -224,9 +224,7 @@ class Store:
     def mark_seen(self, paper_id: str, title: str, at: dt.datetime | None = None) -> bool:
         """Remember that the user has seen a paper; False if already seen."""
         with self._write() as db:
-            cursor = db.execute(
-                "INSERT OR IGNORE INTO seen VALUES (?, ?, ?)", (paper_id, title, _stamp(at or now()))
-            )
+            cursor = db.execute("INSERT OR IGNORE INTO seen VALUES (?, ?, ?)", (paper_id, title, _stamp(at or now())))
             return cursor.rowcount > 0
 
     def seen(self) -> set[str]:

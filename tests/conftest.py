@@ -1,0 +1,45 @@
+"""Shared fixtures. Tests never touch the real user folders."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reader.core.library import Library
+from reader.core.locations import Locations
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO / "sample_dumps"
+
+# Snapshots must have colour whatever the developer's shell says.
+os.environ.pop("NO_COLOR", None)
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Locations:
+    """Point the data, cache and config dirs at tmp_path for every test."""
+    locations = Locations(tmp_path / "data", tmp_path / "cache", tmp_path / "config")
+    monkeypatch.setenv("PAPERS_DATA_DIR", str(locations.data_dir))
+    monkeypatch.setenv("PAPERS_CACHE_DIR", str(locations.cache_dir))
+    monkeypatch.setenv("PAPERS_CONFIG_DIR", str(locations.config_dir))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return locations
+
+
+@pytest.fixture
+def dumps(tmp_path: Path) -> Path:
+    """A private copy of the sample dumps (tests may change it)."""
+    target = tmp_path / "dumps"
+    shutil.copytree(SAMPLES, target)
+    return target
+
+
+@pytest.fixture
+def library(isolated_dirs: Locations, dumps: Path) -> Library:
+    """A Library with the sample dumps indexed."""
+    lib = Library(isolated_dirs)
+    lib.index([dumps])
+    return lib
