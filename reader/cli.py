@@ -10,16 +10,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shlex
-import subprocess
 import sys
-import tempfile
 import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .core.editor import edit_text
 from .core.errors import PapersError
 from .core.library import Library
 from .core.locations import Locations
@@ -299,7 +297,7 @@ def cmd_note(library: Library, args: argparse.Namespace) -> int:
     if args.set is not None:
         text = sys.stdin.read() if args.set == "-" else args.set
     elif args.edit:
-        text = edit_in_editor(current.text if current else "", paper.title)
+        text = edit_text(current.text if current else "", f"the note on {paper.title!r}")
         if text == (current.text if current else ""):
             print("note unchanged", file=sys.stderr)
             return 0
@@ -314,38 +312,6 @@ def cmd_note(library: Library, args: argparse.Namespace) -> int:
         print("papers: the note changed elsewhere while you edited; both texts were kept", file=sys.stderr)
     print(f"note {'saved' if saved.note else 'cleared'}: {pid}", file=sys.stderr)
     return 0
-
-
-def editor_command() -> list[str]:
-    """$VISUAL, else $EDITOR, else a common editor."""
-    chosen = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-    if chosen:
-        return shlex.split(chosen)
-    for fallback in ("nano", "vi"):
-        for folder in os.environ.get("PATH", "").split(os.pathsep):
-            if folder and os.access(os.path.join(folder, fallback), os.X_OK):
-                return [fallback]
-    raise PapersError("no editor found: set $EDITOR (for example EDITOR=nano)")
-
-
-def edit_in_editor(text: str, title: str) -> str:
-    """Let the user edit `text` in their editor; returns the edited text."""
-    command = editor_command()
-    fd, name = tempfile.mkstemp(prefix="papers-note-", suffix=".md")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        try:
-            result = subprocess.run([*command, name], check=False)
-        except OSError as error:
-            raise PapersError(f"cannot start the editor {command[0]!r}: {error.strerror}") from error
-        if result.returncode != 0:
-            raise PapersError(
-                f"the editor exited with status {result.returncode}; the note for {title!r} was not changed"
-            )
-        return Path(name).read_text(encoding="utf-8")
-    finally:
-        os.unlink(name)
 
 
 def cmd_stats(library: Library, args: argparse.Namespace) -> int:

@@ -27,6 +27,8 @@ class StderrProgress:
         if step.phase == "done":
             self.finish()
             return
+        if step.phase == "saved":
+            return
         label = _LABELS.get(step.phase, step.phase)
         counts = f" {step.done}/{step.total}" if step.total else ""
         detail = f" {step.detail}" if step.detail else ""

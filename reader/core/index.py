@@ -61,7 +61,7 @@ def make_schema() -> Schema:
 class Progress:
     """A step of long work, for a progress bar or line."""
 
-    phase: str  # "scan", "read", "index", "commit", "done"
+    phase: str  # "scan", "read", "index", "commit", "saved" (a batch is searchable), "done"
     done: int
     total: int
     detail: str = ""
@@ -354,6 +354,9 @@ class _Batch:
             raise
         finally:
             self._open = False
+        if self.touched:
+            # What this batch wrote is searchable from here on.
+            self.progress(Progress("saved", self.added + self.updated, 0, ""))
         self.touched, self.existed, self.previous, self.size = set(), set(), {}, 0
 
     def _write_index(self) -> None:

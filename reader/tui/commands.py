@@ -1,0 +1,58 @@
+"""Every command of the reader, declared once.
+
+Each declaration feeds the key bindings (with an ID, so the config file can
+rebind it), the footer, the command palette and the help screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    id: str
+    key: str
+    action: str
+    title: str
+    help: str
+    show: bool = True
+    key_display: str | None = None
+
+    def binding(self) -> Binding:
+        return Binding(self.key, self.action, self.title, show=self.show, key_display=self.key_display, id=self.id)
+
+
+PAPER_COMMANDS: tuple[Command, ...] = (
+    Command("star", "s", "toggle_star", "Star", "Star or unstar the paper"),
+    Command("note", "n", "edit_note", "Note", "Write a note on the paper (in the app)"),
+    Command("note_external", "E", "edit_note_external", "Note in $EDITOR", "Edit the note in your own editor", False),
+    Command("browser", "o", "open_browser", "Browser", "Open the paper's link, or a search for its title", False),
+    Command("copy", "y", "copy_paper", "Copy", "Copy the title and link to the clipboard", False),
+)
+
+MAIN_COMMANDS: tuple[Command, ...] = (
+    Command("search", "slash", "focus_search", "Search", "Go to the search bar", key_display="/"),
+    Command("open", "enter", "open_paper", "Open", "Read the paper full-screen"),
+    *PAPER_COMMANDS,
+    Command("filter", "f", "cycle_filter", "Filter", "Show all / starred / with notes / not seen"),
+    Command("sort", "S", "cycle_sort", "Sort", "Sort by relevance / dump date / title / starred time"),
+    Command("switch_pane", "tab", "switch_pane", "Pane", "Move between the list and the paper", False),
+    Command("help", "question_mark", "help", "Help", "Keys, commands and the query syntax", key_display="?"),
+    Command("quit", "q", "quit", "Quit", "Leave papers (everything is already saved)"),
+)
+
+NAVIGATION_HELP: tuple[tuple[str, str], ...] = (
+    ("j / k, down / up", "Next / previous paper (or scroll the paper)"),
+    ("g / G, home / end", "First / last paper"),
+    ("PgUp / PgDn", "A page up / down"),
+    ("Esc", "Back: from the search bar or a screen to the list"),
+    ("ctrl+p", "Command palette: every command, and the theme"),
+    ("mouse", "Click a paper to select it; scroll with the wheel"),
+)
+
+
+def all_commands() -> tuple[Command, ...]:
+    return MAIN_COMMANDS

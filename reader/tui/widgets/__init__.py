@@ -1,0 +1,1 @@
+"""Widgets of the reader: they render state and post messages up."""

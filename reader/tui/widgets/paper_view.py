@@ -1,0 +1,86 @@
+"""The detail pane: one paper, with the query's terms highlighted.
+
+Text from dumps and notes is data: it goes into `Content` objects as plain
+text (never parsed as markup), so `[bold]` or `[/]` shows as typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.style import Style
+from textual.widgets import Static
+
+from ...core.links import urls
+from ...core.models import Paper, UserState
+
+HIT = "bold $text on $warning-muted"
+
+
+def _highlighted(text: str, spans: Sequence[tuple[int, int]], base: str = "") -> Content:
+    content = Content(text)
+    if base:
+        content = content.stylize(base)
+    for start, end, url in urls(text):
+        content = content.stylize(Style(link=url, underline=True), start, end)
+    for start, end in spans:
+        content = content.stylize(HIT, start, end)
+    return content
+
+
+def paper_content(
+    paper: Paper,
+    state: UserState,
+    abstract_spans: Sequence[tuple[int, int]] = (),
+    title_spans: Sequence[tuple[int, int]] = (),
+) -> Content:
+    """Everything the detail pane shows for one paper."""
+    parts: list[Content] = [_highlighted(paper.title, title_spans, "bold $accent"), Content("\n")]
+    marks: list[tuple[str, str]] = []
+    if state.starred_at:
+        marks.append((f"★ starred {state.starred_at.astimezone():%Y-%m-%d}", "bold $warning"))
+    else:
+        marks.append(("☆ not starred", "$text-muted"))
+    marks.append(("seen" if state.seen_at else "● new", "$text-muted" if state.seen_at else "bold $success"))
+    marks.append((f"ID {paper.id}", "$text-muted"))
+    parts.append(Content("  ·  ").join(Content.styled(text, style) for text, style in marks))
+    parts.append(Content("\n"))
+    for dump in paper.dumps:
+        when = dump.date.isoformat() if dump.date else "undated"
+        parts.append(Content.styled(f"in {when}  {dump.path}\n", "$text-muted"))
+    parts.append(Content("\n"))
+    if paper.abstract:
+        parts.append(_highlighted(paper.abstract, abstract_spans))
+    else:
+        parts.append(Content.styled("Its dumps are gone: the abstract is not available.", "italic $text-muted"))
+    parts.append(Content("\n\n"))
+    if state.note:
+        updated = f" (updated {state.note_updated_at.astimezone():%Y-%m-%d %H:%M})" if state.note_updated_at else ""
+        parts.append(Content.styled(f"── Note{updated} ──\n", "bold $secondary"))
+        parts.append(_highlighted(state.note, ()))
+    else:
+        parts.append(Content.styled("No note: press n to write one.", "$text-muted"))
+    return Content.assemble(*parts)
+
+
+class PaperView(VerticalScroll, can_focus=True):
+    """A scrollable view of one paper."""
+
+    BINDINGS = [
+        Binding("j", "scroll_down", "Down", show=False),
+        Binding("k", "scroll_up", "Up", show=False),
+        Binding("g", "scroll_home", "Top", show=False),
+        Binding("G", "scroll_end", "Bottom", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content.styled("No paper selected.", "$text-muted"), id="paper-body")
+
+    def show(self, content: Content, keep_scroll: bool = False) -> None:
+        self.query_one("#paper-body", Static).update(content)
+        if not keep_scroll:
+            self.scroll_home(animate=False)
