@@ -13,6 +13,7 @@ from reader.core.locations import Locations
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "sample_dumps"
+FIXED_MTIME = 1_710_936_000  # 2024-03-20 12:00 UTC
 
 # Snapshots must have colour whatever the developer's shell says.
 os.environ.pop("NO_COLOR", None)
@@ -34,6 +35,9 @@ def dumps(tmp_path: Path) -> Path:
     """A private copy of the sample dumps (tests may change it)."""
     target = tmp_path / "dumps"
     shutil.copytree(SAMPLES, target)
+    for dump in target.iterdir():
+        # A fixed file time: the undated sample takes its date from it.
+        os.utime(dump, (FIXED_MTIME, FIXED_MTIME))
     return target
 
 

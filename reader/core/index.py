@@ -10,6 +10,7 @@ it goes and a killed run keeps what it committed.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import fcntl
 import json
@@ -246,10 +247,11 @@ class Indexer:
             parsed = parse_dump(file)
             problems.extend(parsed.problems)
             record = known.get(key)
-            if record and parsed.sha256 and record.sha256 == parsed.sha256 and record.date == parsed.date:
-                # Touched but not changed: remember the new metadata only.
+            if record and parsed.sha256 and record.sha256 == parsed.sha256:
+                # Touched but not changed: remember the new metadata only. An
+                # undated dump keeps the date it was first indexed with.
                 unchanged += 1
-                batch.touch(_record(key, stat, parsed))
+                batch.touch(dataclasses.replace(_record(key, stat, parsed), date=record.date))
                 continue
             read += 1
             entries += len(parsed.entries)

@@ -33,6 +33,8 @@ PAPER_COMMANDS: tuple[Command, ...] = (
     Command("copy", "y", "copy_paper", "Copy", "Copy the title and link to the clipboard", False),
 )
 
+QUIT = Command("quit", "q", "app.quit", "Quit", "Leave papers (everything is already saved)")
+
 MAIN_COMMANDS: tuple[Command, ...] = (
     Command("search", "slash", "focus_search", "Search", "Go to the search bar", key_display="/"),
     Command("open", "enter", "open_paper", "Open", "Read the paper full-screen"),
@@ -41,7 +43,7 @@ MAIN_COMMANDS: tuple[Command, ...] = (
     Command("sort", "S", "cycle_sort", "Sort", "Sort by relevance / dump date / title / starred time"),
     Command("switch_pane", "tab", "switch_pane", "Pane", "Move between the list and the paper", False),
     Command("help", "question_mark", "help", "Help", "Keys, commands and the query syntax", key_display="?"),
-    Command("quit", "q", "quit", "Quit", "Leave papers (everything is already saved)"),
+    QUIT,
 )
 
 NAVIGATION_HELP: tuple[tuple[str, str], ...] = (

@@ -129,7 +129,7 @@ class MainScreen(PaperScreen):
 
     @on(Input.Submitted, "#search")
     def query_submitted(self) -> None:
-        self.results.focus()
+        self.set_focus(self.results)
 
     def start_search(self) -> None:
         self.run_search(self.query_text, self.sort, self.filter, self.results.current)
@@ -256,11 +256,13 @@ class MainScreen(PaperScreen):
             self.show_paper(paper_id, keep_scroll=True)
 
     # commands ------------------------------------------------------------------
+    # Focus moves at once (set_focus), not after a refresh (focus()): keys
+    # typed right after `/` or Esc must land in the new place.
     def action_focus_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        self.set_focus(self.query_one("#search", Input))
 
     def action_back(self) -> None:
-        self.results.focus()
+        self.set_focus(self.results)
 
     def action_open_paper(self) -> None:
         pid = self.results.current
@@ -270,10 +272,7 @@ class MainScreen(PaperScreen):
         self.app.push_screen(ReadingScreen(pid, self.parsed))
 
     def action_switch_pane(self) -> None:
-        if self.results.has_focus:
-            self.paper_view.focus()
-        else:
-            self.results.focus()
+        self.set_focus(self.paper_view if self.results.has_focus else self.results)
 
     def action_cycle_filter(self) -> None:
         self.filter = _cycle(list(Filter), self.filter)

@@ -9,6 +9,7 @@ from textual.widgets import Footer
 from ...core.errors import PapersError
 from ...core.models import Paper
 from ...core.search import ParsedQuery
+from ..commands import QUIT
 from ..widgets.paper_view import PaperView
 from .paper_screen import PaperScreen
 
@@ -16,7 +17,7 @@ from .paper_screen import PaperScreen
 class ReadingScreen(PaperScreen):
     """Read a paper without the list; Esc goes back."""
 
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back"), QUIT.binding()]
 
     def __init__(self, paper_id: str, parsed: ParsedQuery | None) -> None:
         super().__init__()

@@ -7,6 +7,7 @@ text (never parsed as markup), so `[bold]` or `[/]` shows as typed.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import PurePath
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -51,7 +52,7 @@ def paper_content(
     parts.append(Content("\n"))
     for dump in paper.dumps:
         when = dump.date.isoformat() if dump.date else "undated"
-        parts.append(Content.styled(f"in {when}  {dump.path}\n", "$text-muted"))
+        parts.append(Content.styled(f"in {when}  {PurePath(dump.path).name}\n", "$text-muted"))
     parts.append(Content("\n"))
     if paper.abstract:
         parts.append(_highlighted(paper.abstract, abstract_spans))
