@@ -28,8 +28,8 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/index_speed.py
-	$(BIN)/python benchmarks/search_speed.py
+	$(BIN)/python -m benchmarks.index_speed
+	$(BIN)/python -m benchmarks.search_speed
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

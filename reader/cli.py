@@ -17,14 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .core.atomic import write_atomic
+from .core.backup import backup_json, restore_json
 from .core.editor import edit_text
 from .core.errors import PapersError
+from .core.export import FORMAT_NAMES, Scope
 from .core.library import Library
 from .core.locations import Locations
 from .core.models import Filter, IndexReport, Paper, Sort, UserState
 from .progress import StderrProgress
 
-COMMANDS = ("index", "search", "show", "star", "unstar", "note", "stats")
+COMMANDS = ("index", "search", "show", "star", "unstar", "note", "export", "backup", "restore", "stats")
 MAX_PROBLEMS_SHOWN = 20
 
 Handler = Callable[[Library, argparse.Namespace], int]
@@ -83,6 +86,29 @@ def build_parser() -> argparse.ArgumentParser:
     action.add_argument("--edit", action="store_true", help="edit the note in $VISUAL / $EDITOR")
     action.add_argument("--clear", action="store_true", help="delete the note")
     note.set_defaults(handler=cmd_note)
+
+    export = commands.add_parser("export", parents=[dirs], help="export starred papers (or others) with notes")
+    export.add_argument(
+        "--format", "-f", default="markdown", metavar="FORMAT", help=f"{', '.join(FORMAT_NAMES)} (default: markdown)"
+    )
+    export.add_argument("--output", "-o", type=Path, metavar="FILE", help="write here (default: stdout)")
+    export.add_argument(
+        "--scope",
+        choices=[s.value for s in Scope],
+        help="starred (default), noted (every paper with a note), results (of --query)",
+    )
+    export.add_argument("--query", "-q", metavar="Q", help="export this search's results")
+    export.add_argument("--force", action="store_true", help="overwrite an existing --output file")
+    export.set_defaults(handler=cmd_export)
+
+    backup = commands.add_parser("backup", parents=[dirs], help="write all stars, notes and seen marks as JSON")
+    backup.add_argument("--output", "-o", type=Path, metavar="FILE", help="write here (default: stdout)")
+    backup.add_argument("--force", action="store_true", help="overwrite an existing --output file")
+    backup.set_defaults(handler=cmd_backup)
+
+    restore = commands.add_parser("restore", parents=[dirs], help="merge a backup into your data (nothing is deleted)")
+    restore.add_argument("file", type=Path, metavar="FILE", help="a file from `papers backup` (- for stdin)")
+    restore.set_defaults(handler=cmd_restore)
 
     stats = commands.add_parser("stats", parents=[dirs], help="counts of papers, dumps, stars, notes")
     stats.add_argument("--json", action="store_true")
@@ -311,6 +337,58 @@ def cmd_note(library: Library, args: argparse.Namespace) -> int:
     if saved.merged:
         print("papers: the note changed elsewhere while you edited; both texts were kept", file=sys.stderr)
     print(f"note {'saved' if saved.note else 'cleared'}: {pid}", file=sys.stderr)
+    return 0
+
+
+def write_output(text: str, output: Path | None, force: bool, mode: int = 0o644) -> None:
+    """To stdout, or atomically to a file that is not overwritten unless forced."""
+    if output is None or str(output) == "-":
+        sys.stdout.write(text)
+        return
+    if output.exists() and not force:
+        raise PapersError(f"{output} exists; use --force to overwrite it")
+    if output.is_dir():
+        raise PapersError(f"{output} is a folder; give a file name")
+    try:
+        write_atomic(output, text, mode)
+    except OSError as error:
+        raise PapersError(f"{output}: cannot write ({error.strerror})") from error
+
+
+def cmd_export(library: Library, args: argparse.Namespace) -> int:
+    scope = Scope(args.scope) if args.scope else (Scope.RESULTS if args.query is not None else Scope.STARRED)
+    if scope is Scope.RESULTS and args.query is None:
+        raise PapersError("--scope results needs --query (the search whose results to export)")
+    if scope is Scope.RESULTS or scope is Scope.STARRED:
+        ensure_index(library)
+    text, count = library.export(args.format, scope, args.query or "")
+    write_output(text, args.output, args.force)
+    where = f" to {args.output}" if args.output else ""
+    print(f"exported {count} papers ({scope.value}) as {args.format}{where}", file=sys.stderr)
+    return 0
+
+
+def cmd_backup(library: Library, args: argparse.Namespace) -> int:
+    write_output(backup_json(library.store), args.output, args.force, mode=0o600)
+    counts = library.store.counts()
+    where = f" to {args.output}" if args.output else ""
+    print(
+        f"backed up {counts['stars']} stars, {counts['notes']} notes, {counts['seen']} seen marks{where}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_restore(library: Library, args: argparse.Namespace) -> int:
+    if str(args.file) == "-":
+        text, source = sys.stdin.read(), "<stdin>"
+    else:
+        try:
+            text, source = args.file.read_text(encoding="utf-8"), str(args.file)
+        except (OSError, UnicodeDecodeError) as error:
+            raise PapersError(f"{args.file}: cannot read ({getattr(error, 'strerror', None) or error})") from error
+    report = restore_json(library.store, text, source)
+    print(f"restored from {source}: {report.summary()}", file=sys.stderr)
     return 0
 
 

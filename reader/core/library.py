@@ -16,6 +16,7 @@ import whoosh.index
 
 from .config import State
 from .errors import UnknownPaperError
+from .export import ExportItem, Scope, get_format
 from .index import Indexer, ProgressCallback, open_index
 from .locations import Locations, bundled_dumps
 from .models import Filter, IndexReport, Paper, SearchResult, Sort, UserState
@@ -240,6 +241,31 @@ class Library:
 
     def mark_seen(self, paper: Paper) -> bool:
         return self.store.mark_seen(paper.id, paper.title)
+
+    # exports -------------------------------------------------------------------
+    def export_items(self, scope: Scope = Scope.STARRED, query: str = "") -> list[ExportItem]:
+        """The papers an export covers, with the user's notes.
+
+        Starred: newest star first. With notes: newest note first.
+        Results: in the order the search ranks them.
+        """
+        if scope is Scope.RESULTS:
+            ids = list(self.search(query).ids)
+        elif scope is Scope.STARRED:
+            starred = self.store.starred()
+            ids = sorted(starred, key=lambda pid: starred[pid], reverse=True)
+        else:
+            notes = {n.paper_id: n.updated_at for n in self.store.notes()}
+            ids = sorted(notes, key=lambda pid: notes[pid], reverse=True)
+        papers = self.papers(ids)
+        states = self.states(ids)
+        return [ExportItem(papers[pid], states.get(pid, UserState(pid))) for pid in ids if pid in papers]
+
+    def export(self, format_name: str, scope: Scope = Scope.STARRED, query: str = "") -> tuple[str, int]:
+        """The export's text and how many papers it holds."""
+        chosen = get_format(format_name)
+        items = self.export_items(scope, query)
+        return chosen.render(items), len(items)
 
     def stats(self) -> dict[str, object]:
         """Counts for `papers stats`."""

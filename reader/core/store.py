@@ -205,14 +205,6 @@ class Store:
                 merged,
             )
 
-    def put_note(self, note: Note) -> None:
-        """Write a note with its own times (restore from a backup)."""
-        with self._write() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?)",
-                (note.paper_id, note.title, note.text, _stamp(note.created_at), _stamp(note.updated_at)),
-            )
-
     def notes(self) -> list[Note]:
         rows = self._db.execute("SELECT paper_id, title, text, created_at, updated_at FROM notes")
         return [_note(row) for row in rows]
@@ -229,6 +221,46 @@ class Store:
 
     def seen(self) -> set[str]:
         return {pid for (pid,) in self._db.execute("SELECT paper_id FROM seen")}
+
+    # backup and restore ------------------------------------------------------
+    def star_rows(self) -> list[tuple[str, str, dt.datetime]]:
+        """Every star: paper ID, title, time."""
+        rows = self._db.execute("SELECT paper_id, title, starred_at FROM stars ORDER BY starred_at")
+        return [(pid, title, dt.datetime.fromisoformat(at)) for pid, title, at in rows]
+
+    def seen_rows(self) -> list[tuple[str, str, dt.datetime]]:
+        rows = self._db.execute("SELECT paper_id, title, seen_at FROM seen ORDER BY seen_at")
+        return [(pid, title, dt.datetime.fromisoformat(at)) for pid, title, at in rows]
+
+    def merge(
+        self,
+        stars: list[tuple[str, str, dt.datetime]],
+        notes: list[Note],
+        seen: list[tuple[str, str, dt.datetime]],
+    ) -> dict[str, int]:
+        """Merge another store's data in one transaction: stars and seen are
+        unioned, the newer edit of a note wins, nothing is deleted."""
+        counts = {"stars": 0, "notes": 0, "notes_kept": 0, "seen": 0}
+        with self._write() as db:
+            for pid, title, at in stars:
+                counts["stars"] += db.execute(
+                    "INSERT OR IGNORE INTO stars VALUES (?, ?, ?)", (pid, title, _stamp(at))
+                ).rowcount
+            for pid, title, at in seen:
+                counts["seen"] += db.execute(
+                    "INSERT OR IGNORE INTO seen VALUES (?, ?, ?)", (pid, title, _stamp(at))
+                ).rowcount
+            for note in notes:
+                row = db.execute("SELECT updated_at, text FROM notes WHERE paper_id = ?", (note.paper_id,)).fetchone()
+                if row and (dt.datetime.fromisoformat(row[0]) >= note.updated_at or row[1] == note.text):
+                    counts["notes_kept"] += 1
+                    continue
+                db.execute(
+                    "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?)",
+                    (note.paper_id, note.title, note.text, _stamp(note.created_at), _stamp(note.updated_at)),
+                )
+                counts["notes"] += 1
+        return counts
 
     # whole state -----------------------------------------------------------
     def state(self, paper_id: str) -> UserState:

@@ -308,3 +308,17 @@ async def test_q_quits_from_the_list_and_reading_view(make_app: MakeApp) -> None
         await pilot.press("q")
         await pilot.pause()
         assert app._exit
+
+
+async def test_mouse_click_selects_and_double_click_opens(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        await pilot.click("#results", offset=(5, 3))
+        await pilot.pause()
+        assert screen.results.cursor == 3
+        assert app.library.paper(screen.results.ids[3]).title in detail_text(screen)
+        await pilot.double_click("#results", offset=(5, 3))
+        await pilot.pause()
+        assert isinstance(app.screen, ReadingScreen)
