@@ -17,8 +17,10 @@ def cli(*args: str) -> str:
     return subprocess.run([PAPERS, *args], capture_output=True, text=True, timeout=120, check=True).stdout
 
 
-def test_search_star_note_quit_then_cli_sees_it(dumps: Path) -> None:
-    with terminal([str(dumps)]) as term:
+def test_search_star_note_export_quit_then_cli_sees_it(dumps: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    (home / "Documents").mkdir(parents=True)
+    with terminal([str(dumps)], env_extra={"HOME": str(home)}) as term:
         term.wait_for("of 160 papers")
         term.send("/")
         term.type("kv cache")
@@ -32,8 +34,14 @@ def test_search_star_note_quit_then_cli_sees_it(dumps: Path) -> None:
         term.type("read later, with [brackets]")
         term.send("C-s")
         term.wait_for("Note saved")
+        term.send("x")
+        term.wait_for("Save to file")
+        term.send("C-s")
+        term.wait_for("Exported 1 papers")
         term.send("q")
         term.wait_exit()
+    exported = (home / "Documents" / "papers-starred.md").read_text()
+    assert "read later, with [brackets]" in exported
     first = json.loads(cli("search", "kv cache", "--json"))[0]
     shown = json.loads(cli("show", first["id"], "--json"))
     assert shown["starred"] is True

@@ -73,7 +73,9 @@ class Terminal:
 
 
 @contextmanager
-def terminal(args: Sequence[str], size: tuple[int, int] = (120, 40)) -> Iterator[Terminal]:
+def terminal(
+    args: Sequence[str], size: tuple[int, int] = (120, 40), env_extra: dict[str, str] | None = None
+) -> Iterator[Terminal]:
     """Run `papers ARGS` in a fresh tmux server with this test's PAPERS_* dirs."""
     socket = f"papers-test-{uuid.uuid4().hex[:8]}"
     env = " ".join(
@@ -81,7 +83,8 @@ def terminal(args: Sequence[str], size: tuple[int, int] = (120, 40)) -> Iterator
         for name in ("PAPERS_DATA_DIR", "PAPERS_CACHE_DIR", "PAPERS_CONFIG_DIR", "PATH")
         if name in os.environ
     )
-    command = f"env {env} TERM=xterm-256color {shlex.quote(PAPERS)} {shlex.join(args)}"
+    extra = " ".join(f"{name}={shlex.quote(value)}" for name, value in (env_extra or {}).items())
+    command = f"env {env} {extra} TERM=xterm-256color {shlex.quote(PAPERS)} {shlex.join(args)}"
     width, height = size
     subprocess.run(
         ["tmux", "-L", socket, "new-session", "-d", "-s", "papers", "-x", str(width), "-y", str(height), command],

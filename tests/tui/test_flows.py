@@ -322,3 +322,35 @@ async def test_mouse_click_selects_and_double_click_opens(make_app: MakeApp) -> 
         await pilot.double_click("#results", offset=(5, 3))
         await pilot.pause()
         assert isinstance(app.screen, ReadingScreen)
+
+
+async def test_export_dialog_writes_the_starred_list(make_app: MakeApp, tmp_path: Path) -> None:
+    from textual.widgets import Select
+
+    from reader.tui.screens.export import ExportScreen
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("slash", *"title:hopper", "enter")
+        await settle(pilot)
+        await pilot.press("s", "n", *"for the review", "ctrl+s")
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+        app.screen.query_one("#export-format", Select).value = "bibtex"
+        await pilot.pause()
+        path = app.screen.query_one("#export-path", Input)
+        assert path.value.endswith("papers-starred.bib")
+        path.value = str(tmp_path / "mine.bib")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, ExportScreen)
+        text = (tmp_path / "mine.bib").read_text()
+        assert "Nvidia Hopper GPU" in text and "for the review" in text
+
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        assert app.clipboard.startswith("# Reading list")

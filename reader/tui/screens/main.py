@@ -284,6 +284,11 @@ class MainScreen(PaperScreen):
         self.notify(f"Sorted by {SORT_LABELS[self.sort]}", timeout=1.5)
         self.start_search()
 
+    def action_export(self) -> None:
+        from .export import ExportScreen
+
+        self.app.push_screen(ExportScreen(self.query_text.strip()))
+
     def action_help(self) -> None:
         from .help import HelpScreen
 
