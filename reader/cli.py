@@ -25,6 +25,7 @@ from .core.export import FORMAT_NAMES, Scope
 from .core.library import Library
 from .core.locations import Locations
 from .core.models import Filter, IndexReport, Paper, Sort, UserState
+from .core.store import Store
 from .progress import StderrProgress
 
 COMMANDS = ("index", "search", "show", "star", "unstar", "note", "export", "backup", "restore", "stats")
@@ -58,7 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     index = commands.add_parser("index", parents=[dirs], help="index dumps (only new or changed ones are read)")
     index.add_argument("dumps", nargs="*", type=Path, metavar="DUMP", help="a .txt dump or a folder of them")
     index.add_argument("--rebuild", action="store_true", help="throw the index away and build it again")
-    index.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="wait for another indexer")
+    index.add_argument(
+        "--wait", type=float, default=120.0, metavar="SECONDS", help="wait this long for another indexer (default 120)"
+    )
     index.set_defaults(handler=cmd_index)
 
     search = commands.add_parser("search", parents=[dirs], help="search titles and abstracts")
@@ -369,8 +372,11 @@ def cmd_export(library: Library, args: argparse.Namespace) -> int:
 
 
 def cmd_backup(library: Library, args: argparse.Namespace) -> int:
-    write_output(backup_json(library.store), args.output, args.force, mode=0o600)
-    counts = library.store.counts()
+    # Read-only: a backup works even where the store cannot be written.
+    with Store(library.locations.store_path, readonly=True) as store:
+        text = backup_json(store)
+        counts = store.counts()
+    write_output(text, args.output, args.force, mode=0o600)
     where = f" to {args.output}" if args.output else ""
     print(
         f"backed up {counts['stars']} stars, {counts['notes']} notes, {counts['seen']} seen marks{where}",

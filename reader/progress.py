@@ -8,7 +8,13 @@ from typing import TextIO
 
 from .core.index import Progress
 
-_LABELS = {"scan": "scanning", "read": "reading dumps", "index": "indexing papers", "commit": "saving"}
+_LABELS = {
+    "wait": "waiting:",
+    "scan": "scanning",
+    "read": "reading dumps",
+    "index": "indexing papers",
+    "commit": "saving",
+}
 
 
 class StderrProgress:

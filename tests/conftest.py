@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from reader.core.config import Config
 from reader.core.library import Library
 from reader.core.locations import Locations
+from reader.tui.app import PapersApp
+
+MakeApp = Callable[..., PapersApp]
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "sample_dumps"
@@ -47,3 +52,16 @@ def library(isolated_dirs: Locations, dumps: Path) -> Library:
     lib = Library(isolated_dirs)
     lib.index([dumps])
     return lib
+
+
+@pytest.fixture
+def make_app(isolated_dirs: Locations, dumps: Path) -> MakeApp:
+    """An app on the indexed sample dumps (no start-up indexing unless asked)."""
+
+    def make(index: bool = True, index_on_start: bool = False, config: Config | None = None) -> PapersApp:
+        library = Library(isolated_dirs)
+        if index:
+            library.index([dumps])
+        return PapersApp(library, config=config or Config(), index_on_start=index_on_start)
+
+    return make

@@ -226,21 +226,33 @@ def _sniff(path: Path, parsed: ParsedDump) -> str:
 def _paragraphs(lines: Iterable[tuple[int, str]], parsed: ParsedDump, mtime: dt.date) -> Iterator[_Paragraph]:
     """Group lines into paragraphs, dropping page headers and dating the dump."""
     block: list[tuple[int, str]] = []
+    size = 0
+    oversized = 0  # line where a too-long block began; its lines are dropped
+    line_mode = False  # this block holds one paragraph per line: stream them
 
     def flush() -> Iterator[_Paragraph]:
-        if not block:
-            return
-        if any(len(text) >= _UNWRAPPED_LINE for _, text in block):
-            for number, text in block:
-                yield _Paragraph(text, number)
-        else:
-            yield _Paragraph(" ".join(text for _, text in block), block[0][0])
-        block.clear()
+        nonlocal size, line_mode
+        size = 0
+        if block:
+            if line_mode:
+                for number, text in block:
+                    yield _Paragraph(text, number)
+            else:
+                yield _Paragraph(" ".join(text for _, text in block), block[0][0])
+            block.clear()
 
     for number, raw in lines:
         line = clean_text(raw)
         if not line:
+            if oversized:
+                parsed.problems.append(
+                    Problem(parsed.path, oversized, f"paragraph of over {MAX_PARAGRAPH:,} characters; skipped")
+                )
+                oversized = 0
             yield from flush()
+            line_mode = False
+            continue
+        if oversized:
             continue
         key = _key(line)
         if key in _HEADER_LINES or _NOISE.match(line):
@@ -261,6 +273,19 @@ def _paragraphs(lines: Iterable[tuple[int, str]], parsed: ParsedDump, mtime: dt.
             )
             continue
         block.append((number, line))
+        size += len(line)
+        if len(line) >= _UNWRAPPED_LINE:
+            line_mode = True
+        if line_mode:
+            yield from flush()
+        elif size > MAX_PARAGRAPH:
+            # Not a paper: stop holding it in memory, skip to the next blank line.
+            oversized = block[0][0]
+            block.clear()
+    if oversized:
+        parsed.problems.append(
+            Problem(parsed.path, oversized, f"paragraph of over {MAX_PARAGRAPH:,} characters; skipped")
+        )
     yield from flush()
 
 

@@ -19,3 +19,7 @@ class StoreError(PapersError):
 
 class IndexBusyError(PapersError):
     """Another process is writing the index."""
+
+
+class IndexReadError(PapersError):
+    """The index could not be read (being rebuilt, or damaged)."""

@@ -37,7 +37,7 @@ INDEX_VERSION = 1
 INDEX_NAME = "papers"
 # Papers per commit: big enough to keep segments few, small enough that a
 # first run on a big folder becomes searchable within a minute or so.
-BATCH_PAPERS = 5_000
+BATCH_PAPERS = int(os.environ.get("PAPERS_INDEX_BATCH", "5000"))
 # A batch this big is written by two processes when the machine has two
 # cores (measured in benchmarks/index_speed.py).
 PARALLEL_MIN = 1_000
@@ -126,18 +126,22 @@ def open_index(index_dir: Path) -> whoosh.index.Index | None:
 
 
 @contextlib.contextmanager
-def writer_lock(cache_dir: Path, wait: float = 0.0) -> Iterator[None]:
+def writer_lock(cache_dir: Path, wait: float = 0.0, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
     """One indexer at a time. flock is released when a process dies, so a
     killed run never leaves a lock behind."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     handle = (cache_dir / "index.lock").open("a+")
     deadline = time.monotonic() + wait
+    told = False
     try:
         while True:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
+                if on_wait is not None and not told and wait > 0:
+                    on_wait()
+                    told = True
                 if time.monotonic() >= deadline:
                     raise IndexBusyError("another papers process is indexing; try again when it has finished") from None
                 time.sleep(0.2)
@@ -157,7 +161,8 @@ class Indexer:
         self.rebuilt_because = ""
 
     def update(self, locations: Sequence[Path], rebuild: bool = False, wait: float = 0.0) -> IndexReport:
-        with writer_lock(self.cache_dir, wait):
+        waiting = Progress("wait", 0, 0, "another papers process is indexing")
+        with writer_lock(self.cache_dir, wait, lambda: self.progress(waiting)):
             reason = "asked to rebuild" if rebuild else ""
             index, catalog = self._open(reason)
             try:

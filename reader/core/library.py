@@ -8,6 +8,7 @@ thread gets its own index searcher and store connection.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 import whoosh.index
 
 from .config import State
-from .errors import UnknownPaperError
+from .errors import IndexReadError, PapersError, UnknownPaperError
 from .export import ExportItem, Scope, get_format
 from .index import Indexer, ProgressCallback, open_index
 from .locations import Locations, bundled_dumps
@@ -72,8 +73,16 @@ class Library:
         remembered dump location."""
         if paths:
             self.remember(paths)
-        report = Indexer(self.locations.cache_dir, progress).update(self.dump_locations(), rebuild, wait)
-        self.reload()
+        try:
+            report = Indexer(self.locations.cache_dir, progress).update(self.dump_locations(), rebuild, wait)
+        except (OSError, sqlite3.OperationalError) as error:
+            reason = getattr(error, "strerror", None) or str(error)
+            raise PapersError(
+                f"cannot write the index in {self.locations.cache_dir} ({reason}); "
+                "point --cache-dir or PAPERS_CACHE_DIR at a writable folder"
+            ) from error
+        finally:
+            self.reload()
         return report
 
     def reload(self) -> None:
@@ -134,11 +143,11 @@ class Library:
         limit: int | None = None,
     ) -> SearchResult:
         """Matching paper IDs, ranked or sorted, narrowed by a filter."""
-        searcher = self._searcher()
-        if searcher is None:
-            parse_query(text)  # a bad query is still reported
-            return SearchResult(text, (), 0, ("the index is empty: run `papers index`",))
-        ids, scores, parsed = searcher.search(text, sort)
+        ranked = self._ranked(text, sort)
+        if ranked is None:
+            notice = "the index is empty, being rebuilt or unreadable: run `papers index`"
+            return SearchResult(text, (), 0, (notice,))
+        searcher, ids, scores, parsed = ranked
         ids = self._narrow(ids, filter)
         if sort is Sort.STARRED:
             starred = self.store.starred()
@@ -147,6 +156,22 @@ class Library:
         if limit is not None:
             ids = ids[:limit]
         return SearchResult(text, tuple(ids), searcher.total, parsed.notices, scores)
+
+    def _ranked(self, text: str, sort: Sort) -> tuple[PaperSearcher, list[str], dict[str, float], ParsedQuery] | None:
+        """Run a query; None if there is no readable index (even after
+        looking again: another process may have just rebuilt it)."""
+        for _attempt in (1, 2):
+            searcher = self._searcher()
+            if searcher is None:
+                parse_query(text)  # a bad query is still reported
+                return None
+            try:
+                ids, scores, parsed = searcher.search(text, sort)
+            except IndexReadError:
+                self.reload()
+                continue
+            return searcher, ids, scores, parsed
+        return None
 
     def _narrow(self, ids: list[str], filter: Filter) -> list[str]:
         if filter is Filter.ALL:

@@ -9,6 +9,7 @@ bounded to their most common words.
 
 from __future__ import annotations
 
+import pickle
 import re
 import threading
 from collections.abc import Iterable, Sequence
@@ -21,7 +22,7 @@ from whoosh.qparser import FuzzyTermPlugin, MultifieldParser
 from whoosh.qparser.common import QueryParserError
 from whoosh.searching import Searcher
 
-from .errors import QueryError
+from .errors import IndexReadError, QueryError
 from .index import make_schema, paper_from_fields
 from .models import Paper, Sort
 from .text import clean_text
@@ -176,8 +177,8 @@ class PaperSearcher:
         try:
             results = self.searcher.search(parsed.query, limit=limit, sortedby=sortedby, reverse=reverse)
             docs = list(results.items())
-        except Exception as error:  # noqa: BLE001 - a query that whoosh cannot run is the user's error
-            raise QueryError(f"cannot run the query {parsed.text!r}: {error}") from error
+        except (OSError, EOFError, ValueError, KeyError, IndexError, pickle.UnpicklingError) as error:
+            raise IndexReadError(f"the index could not be read ({error!r})") from error
         ids = self.id_map.ids
         ranked = [ids[number] for number, _score in docs]
         # With sortedby, Whoosh gives the sort key in place of a score.

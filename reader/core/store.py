@@ -80,12 +80,24 @@ class NoteSave:
 class Store:
     """One connection to the user store. Cheap to open; close when done."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, readonly: bool = False) -> None:
         self.path = path
-        _prepare_private(path)
+        if readonly:
+            if not path.exists():
+                raise StoreError(f"{path}: there is no user store yet")
+        else:
+            _prepare_private(path)
         try:
-            self._db = sqlite3.connect(path, timeout=10.0, isolation_level=None, check_same_thread=False)
+            if readonly:
+                self._db = sqlite3.connect(
+                    f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
+                )
+            else:
+                self._db = sqlite3.connect(path, timeout=10.0, isolation_level=None, check_same_thread=False)
             self._db.execute("PRAGMA busy_timeout = 10000")
+            if readonly:
+                self._check_version()
+                return
             mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()
             if mode is None:
                 raise sqlite3.DatabaseError("journal mode not set")
@@ -94,6 +106,11 @@ class Store:
         except sqlite3.DatabaseError as error:
             with contextlib.suppress(Exception):
                 self._db.close()
+            if not readonly and not os.access(path.parent, os.W_OK):
+                raise StoreError(
+                    f"{path.parent}: the data folder is not writable, so stars and notes cannot be saved; "
+                    "fix its permissions or point --data-dir / PAPERS_DATA_DIR elsewhere"
+                ) from error
             raise StoreError(
                 f"{path}: the user store cannot be read ({error}). It was left untouched; "
                 "move it away to start a new one, or restore a backup."
@@ -122,16 +139,22 @@ class Store:
         except sqlite3.OperationalError as error:
             raise StoreError(f"{self.path}: cannot save to the user store ({error}); nothing was changed") from error
 
-    def _migrate(self) -> None:
+    def _check_version(self) -> int:
         version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path}: this store was written by a newer papers (schema {version}, "
                 f"this program knows {SCHEMA_VERSION}); upgrade papers to use it"
             )
-        if version == SCHEMA_VERSION:
+        return version
+
+    def _migrate(self) -> None:
+        if self._check_version() == SCHEMA_VERSION:
             return
         with self._write() as db:
+            # Read again under the write lock: another process may have
+            # migrated the store between the first look and now.
+            version = self._check_version()
             for number in range(version, SCHEMA_VERSION):
                 for statement in MIGRATIONS[number].split(";"):
                     if statement.strip():
@@ -326,8 +349,11 @@ def _prepare_private(path: Path) -> None:
     """Create the data dir 0700 and the store file 0600: notes are private."""
     try:
         if not path.parent.exists():
-            path.parent.mkdir(parents=True, mode=0o700)
-            os.chmod(path.parent, 0o700)
+            try:
+                path.parent.mkdir(parents=True, mode=0o700)
+                os.chmod(path.parent, 0o700)  # mkdir's mode is masked by the umask
+            except FileExistsError:
+                pass  # another papers process made it just now
         if not path.exists():
             fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
             os.close(fd)
