@@ -266,11 +266,15 @@ def cmd_search(library: Library, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_show(library: Library, args: argparse.Namespace) -> int:
+def paper_arg(library: Library, text: str) -> Paper:
+    """The paper a command-line ID (or unique prefix) names."""
     ensure_index(library)
-    pid = library.resolve_id(args.id)
-    paper = library.paper(pid)
-    state = library.state(pid)
+    return library.paper(library.resolve_id(text))
+
+
+def cmd_show(library: Library, args: argparse.Namespace) -> int:
+    paper = paper_arg(library, args.id)
+    state = library.state(paper.id)
     if args.json:
         print(json.dumps(paper_json(paper, state, full=True), ensure_ascii=False, indent=2))
         return 0
@@ -298,11 +302,9 @@ def _terminal_width() -> int:
 
 # triage -------------------------------------------------------------------
 def cmd_star(library: Library, args: argparse.Namespace) -> int:
-    ensure_index(library)
-    for pid in [library.resolve_id(i) for i in args.ids]:
-        paper = library.paper(pid)
+    for paper in [paper_arg(library, i) for i in args.ids]:
         changed = library.star(paper)
-        print(f"{'starred' if changed else 'already starred'}: {pid} {paper.title}", file=sys.stderr)
+        print(f"{'starred' if changed else 'already starred'}: {paper.id} {paper.title}", file=sys.stderr)
     return 0
 
 
@@ -315,9 +317,8 @@ def cmd_unstar(library: Library, args: argparse.Namespace) -> int:
 
 
 def cmd_note(library: Library, args: argparse.Namespace) -> int:
-    ensure_index(library)
-    pid = library.resolve_id(args.id)
-    paper = library.paper(pid)
+    paper = paper_arg(library, args.id)
+    pid = paper.id
     current = library.note(pid)
     if args.clear:
         library.save_note(paper, "")

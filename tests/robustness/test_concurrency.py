@@ -12,6 +12,7 @@ from pathlib import Path
 from reader.core.library import Library
 from reader.core.locations import Locations
 from tests.e2e.test_cli import PAPERS, papers
+from tests.helpers import hold_index_lock
 
 WRITER = """
 import sys
@@ -57,24 +58,14 @@ def test_searching_while_another_process_rebuilds(library: Library, dumps: Path)
 
 
 def test_second_indexer_waits_for_the_first(dumps: Path, isolated_dirs: Locations) -> None:
-    code = (
-        "import sys, time; from pathlib import Path; from reader.core.index import writer_lock\n"
-        "with writer_lock(Path(sys.argv[1])):\n    print('locked', flush=True); time.sleep(2)\n"
-    )
-    holder = subprocess.Popen(
-        [sys.executable, "-c", code, str(isolated_dirs.cache_dir)], stdout=subprocess.PIPE, text=True
-    )
-    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    holder = hold_index_lock(isolated_dirs.cache_dir, 2)
     started = time.monotonic()
     result = papers("index", str(dumps))
     assert result.returncode == 0 and "another papers process is indexing" in result.stderr
     assert time.monotonic() - started >= 1
     holder.wait()
     assert json.loads(papers("stats", "--json").stdout)["papers"] == 160
-    impatient = subprocess.Popen(
-        [sys.executable, "-c", code, str(isolated_dirs.cache_dir)], stdout=subprocess.PIPE, text=True
-    )
-    assert impatient.stdout is not None and impatient.stdout.readline().strip() == "locked"
+    impatient = hold_index_lock(isolated_dirs.cache_dir, 2)
     quick = subprocess.run(
         [PAPERS, "index", "--wait", "0"], capture_output=True, text=True, env=dict(os.environ), timeout=60
     )

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -16,6 +14,7 @@ from reader.core.index import Indexer, writer_lock
 from reader.core.library import Library
 from reader.core.locations import Locations
 from reader.core.models import Filter
+from tests.helpers import hold_index_lock
 
 ABSTRACT = "We propose a method for testing indexers that is thorough and dependable. " * 5
 
@@ -135,14 +134,7 @@ def test_second_indexer_is_told_the_index_is_busy(isolated_dirs: Locations, dump
 
 
 def test_lock_of_a_killed_process_does_not_block(isolated_dirs: Locations, dumps: Path) -> None:
-    code = (
-        "import sys, time; from pathlib import Path; from reader.core.index import writer_lock\n"
-        "with writer_lock(Path(sys.argv[1])):\n    print('locked', flush=True); time.sleep(60)\n"
-    )
-    holder = subprocess.Popen(
-        [sys.executable, "-c", code, str(isolated_dirs.cache_dir)], stdout=subprocess.PIPE, text=True
-    )
-    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    holder = hold_index_lock(isolated_dirs.cache_dir, 60)
     holder.kill()
     holder.wait()
     started = time.monotonic()
