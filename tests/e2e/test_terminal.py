@@ -62,3 +62,17 @@ def test_help_and_reading_view_in_a_small_terminal(dumps: Path) -> None:
         term.wait_gone("esc Back")
         term.send("q")
         term.wait_exit()
+
+
+def test_note_in_external_editor_suspends_and_resumes(dumps: Path, tmp_path: Path) -> None:
+    editor = tmp_path / "editor.sh"
+    editor.write_text("#!/bin/sh\nprintf 'written in my editor' > \"$1\"\n")
+    editor.chmod(0o755)
+    with terminal([str(dumps)], env_extra={"EDITOR": str(editor), "VISUAL": ""}) as term:
+        term.wait_for("of 160 papers")
+        term.send("E")
+        term.wait_for("Note saved")
+        term.send("q")
+        term.wait_exit()
+    noted = json.loads(cli("search", "*", "--filter", "noted", "--json"))
+    assert [paper["note"] for paper in noted] == ["written in my editor"]

@@ -129,3 +129,18 @@ def test_removed_folder_keeps_user_data(dumps: Path, isolated_dirs: Locations) -
     assert report.papers_total == 0
     assert library.state(pid).starred
     assert library.export_items()[0].paper.title.startswith("Benchmarking")
+
+
+async def test_app_reports_problem_files_at_start_up(make_app: MakeApp, dumps: Path) -> None:
+    from textual.widgets._toast import Toast
+
+    build_hostile_folder(dumps / "hostile")
+    app = make_app(index=False, index_on_start=True)
+    app.library.remember([dumps])
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await settle(pilot)
+        await settle(pilot)
+        toasts = " ".join(str(toast.render()) for toast in app.screen.query(Toast))
+        assert "problems in dumps" in toasts
+        assert "binary.txt" in toasts or "empty.txt" in toasts
+        assert len(main_screen(app).results.ids) == 160 + 6
