@@ -207,6 +207,7 @@ def cmd_app(library: Library, args: argparse.Namespace) -> int:
         raise PapersError("the reader needs a terminal; for scripts use a command (papers --help)")
     if args.dumps:
         library.remember(args.dumps)
+    library.store  # noqa: B018 - open the store now: one it cannot trust stops us before the screen does
     from .tui.app import run_app
 
     return run_app(library)

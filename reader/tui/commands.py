@@ -20,9 +20,20 @@ class Command:
     help: str
     show: bool = True
     key_display: str | None = None
+    # Priority bindings run in the app's own key handler, before the next key
+    # is routed: keys typed right after them reach the newly focused widget.
+    priority: bool = False
 
     def binding(self) -> Binding:
-        return Binding(self.key, self.action, self.title, show=self.show, key_display=self.key_display, id=self.id)
+        return Binding(
+            self.key,
+            self.action,
+            self.title,
+            show=self.show,
+            key_display=self.key_display,
+            priority=self.priority,
+            id=self.id,
+        )
 
 
 PAPER_COMMANDS: tuple[Command, ...] = (
@@ -36,7 +47,7 @@ PAPER_COMMANDS: tuple[Command, ...] = (
 QUIT = Command("quit", "q", "app.quit", "Quit", "Leave papers (everything is already saved)")
 
 MAIN_COMMANDS: tuple[Command, ...] = (
-    Command("search", "slash", "focus_search", "Search", "Go to the search bar", key_display="/"),
+    Command("search", "slash", "focus_search", "Search", "Go to the search bar", key_display="/", priority=True),
     Command("open", "enter", "open_paper", "Open", "Read the paper full-screen"),
     *PAPER_COMMANDS,
     Command("filter", "f", "cycle_filter", "Filter", "Show all / starred / with notes / not seen"),

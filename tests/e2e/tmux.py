@@ -74,7 +74,10 @@ class Terminal:
 
 @contextmanager
 def terminal(
-    args: Sequence[str], size: tuple[int, int] = (120, 40), env_extra: dict[str, str] | None = None
+    args: Sequence[str],
+    size: tuple[int, int] = (120, 40),
+    env_extra: dict[str, str] | None = None,
+    keep_open: bool = False,
 ) -> Iterator[Terminal]:
     """Run `papers ARGS` in a fresh tmux server with this test's PAPERS_* dirs."""
     socket = f"papers-test-{uuid.uuid4().hex[:8]}"
@@ -85,6 +88,8 @@ def terminal(
     )
     extra = " ".join(f"{name}={shlex.quote(value)}" for name, value in (env_extra or {}).items())
     command = f"env {env} {extra} TERM=xterm-256color {shlex.quote(PAPERS)} {shlex.join(args)}"
+    if keep_open:
+        command += "; sleep 3"  # the pane stays readable after papers exits
     width, height = size
     subprocess.run(
         ["tmux", "-L", socket, "new-session", "-d", "-s", "papers", "-x", str(width), "-y", str(height), command],

@@ -89,3 +89,15 @@ def test_kill_9_right_after_star_and_note_loses_nothing(dumps: Path) -> None:
         term.wait_exit()
     starred = json.loads(papers("search", "*", "--filter", "starred", "--json").stdout)
     assert len(starred) == 1 and starred[0]["note"] == "saved before the crash"
+
+
+@pytest.mark.skipif(not HAVE_TMUX, reason="tmux is not installed (.ci/run installs it)")
+def test_app_refuses_a_corrupt_store_before_drawing(dumps: Path) -> None:
+    store = Path(os.environ["PAPERS_DATA_DIR"]) / "store.sqlite3"
+    store.parent.mkdir(parents=True, exist_ok=True)
+    store.write_bytes(b"garbage, not sqlite" * 200)
+    with terminal([str(dumps)], size=(200, 20), keep_open=True) as term:
+        screen = term.wait_for("left untouched")
+        assert "Traceback" not in screen
+        term.wait_exit()
+    assert store.read_bytes() == b"garbage, not sqlite" * 200

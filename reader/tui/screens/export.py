@@ -43,8 +43,8 @@ class ExportScreen(ModalScreen[None]):
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save to file", priority=True),
-        Binding("ctrl+y", "copy", "Copy to clipboard", priority=True),
+        Binding("ctrl+s", "save", "Save to file"),
+        Binding("ctrl+y", "copy", "Copy to clipboard"),
     ]
 
     def __init__(self, query: str) -> None:

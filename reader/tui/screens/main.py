@@ -49,7 +49,7 @@ class MainScreen(PaperScreen):
 
     BINDINGS = [
         *(command.binding() for command in MAIN_COMMANDS if command not in PAPER_COMMANDS),
-        Binding("escape", "back", "Back", show=False),
+        Binding("escape", "back", "Back", show=False, priority=True),
     ]
 
     def __init__(self, index_on_start: bool = True) -> None:
@@ -259,7 +259,11 @@ class MainScreen(PaperScreen):
     # Focus moves at once (set_focus), not after a refresh (focus()): keys
     # typed right after `/` or Esc must land in the new place.
     def action_focus_search(self) -> None:
-        self.set_focus(self.query_one("#search", Input))
+        search = self.query_one("#search", Input)
+        if search.has_focus:
+            search.insert_text_at_cursor("/")  # a priority key: "/" typed in a query
+        else:
+            self.set_focus(search)
 
     def action_back(self) -> None:
         self.set_focus(self.results)

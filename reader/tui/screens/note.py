@@ -18,9 +18,11 @@ class NoteEditor(ModalScreen[str | None]):
     Esc with unsaved edits asks before throwing them away.
     """
 
+    # Not priority bindings: they must wait for the keys typed before them,
+    # or a quick ctrl+s would save a note without its last characters.
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel", priority=True),
+        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "cancel", "Cancel"),
     ]
 
     def __init__(self, title: str, text: str) -> None:
@@ -31,7 +33,8 @@ class NoteEditor(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="note-dialog"):
             yield Label(Content.assemble(("Note on ", "$text-muted"), (self.paper_title, "bold")), id="note-title")
-            yield TextArea(self.original, id="note-text", soft_wrap=True, tab_behavior="indent")
+            # tab_behavior "focus": in "indent" mode the TextArea would take Esc.
+            yield TextArea(self.original, id="note-text", soft_wrap=True, tab_behavior="focus")
             yield Label(Content.styled("ctrl+s save · esc cancel", "$text-muted"), id="note-help")
         yield Footer()
 

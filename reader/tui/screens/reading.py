@@ -33,7 +33,10 @@ class ReadingScreen(PaperScreen):
         self.query_one(PaperView).focus()
         paper = self.current_paper()
         if paper is not None:
-            self.papers_app.library.mark_seen(paper)
+            try:
+                self.papers_app.library.mark_seen(paper)
+            except PapersError as error:
+                self.notify(str(error), severity="error", markup=False)
 
     def current_paper(self) -> Paper | None:
         try:
