@@ -21,7 +21,7 @@ from .core.atomic import write_atomic
 from .core.backup import backup_json, restore_json
 from .core.editor import edit_text
 from .core.errors import PapersError
-from .core.export import FORMAT_NAMES, Scope
+from .core.export import FORMAT_NAMES, Options, Order, Scope
 from .core.library import Library
 from .core.locations import Locations
 from .core.models import Filter, IndexReport, Paper, Sort, UserState
@@ -101,6 +101,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="starred (default), noted (every paper with a note), results (of --query)",
     )
     export.add_argument("--query", "-q", metavar="Q", help="export this search's results")
+    export.add_argument(
+        "--sort",
+        choices=[o.value for o in Order],
+        default=Order.NATURAL.value,
+        help="natural (newest star / note first, or search rank), starred, date (newest dump first), title",
+    )
+    export.add_argument("--group-by-date", action="store_true", help="markdown: one section per dump date")
     export.add_argument("--force", action="store_true", help="overwrite an existing --output file")
     export.set_defaults(handler=cmd_export)
 
@@ -366,7 +373,8 @@ def cmd_export(library: Library, args: argparse.Namespace) -> int:
         raise PapersError("--scope results needs --query (the search whose results to export)")
     if scope is Scope.RESULTS or scope is Scope.STARRED:
         ensure_index(library)
-    text, count = library.export(args.format, scope, args.query or "")
+    options = Options(Order(args.sort), args.group_by_date)
+    text, count = library.export(args.format, scope, args.query or "", options)
     write_output(text, args.output, args.force)
     where = f" to {args.output}" if args.output else ""
     print(f"exported {count} papers ({scope.value}) as {args.format}{where}", file=sys.stderr)

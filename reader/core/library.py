@@ -17,7 +17,7 @@ import whoosh.index
 
 from .config import State
 from .errors import IndexReadError, PapersError, UnknownPaperError
-from .export import ExportItem, Scope, get_format
+from .export import ExportItem, Options, Order, Scope, get_format, ordered
 from .index import Indexer, ProgressCallback, open_index
 from .locations import Locations, bundled_dumps
 from .models import Filter, IndexReport, Paper, SearchResult, Sort, UserState
@@ -268,7 +268,9 @@ class Library:
         return self.store.mark_seen(paper.id, paper.title)
 
     # exports -------------------------------------------------------------------
-    def export_items(self, scope: Scope = Scope.STARRED, query: str = "") -> list[ExportItem]:
+    def export_items(
+        self, scope: Scope = Scope.STARRED, query: str = "", order: Order = Order.NATURAL
+    ) -> list[ExportItem]:
         """The papers an export covers, with the user's notes.
 
         Starred: newest star first. With notes: newest note first.
@@ -284,13 +286,17 @@ class Library:
             ids = sorted(notes, key=lambda pid: notes[pid], reverse=True)
         papers = self.papers(ids)
         states = self.states(ids)
-        return [ExportItem(papers[pid], states.get(pid, UserState(pid))) for pid in ids if pid in papers]
+        items = [ExportItem(papers[pid], states.get(pid, UserState(pid))) for pid in ids if pid in papers]
+        return ordered(items, order)
 
-    def export(self, format_name: str, scope: Scope = Scope.STARRED, query: str = "") -> tuple[str, int]:
+    def export(
+        self, format_name: str, scope: Scope = Scope.STARRED, query: str = "", options: Options | None = None
+    ) -> tuple[str, int]:
         """The export's text and how many papers it holds."""
         chosen = get_format(format_name)
-        items = self.export_items(scope, query)
-        return chosen.render(items), len(items)
+        options = options or Options()
+        items = self.export_items(scope, query, options.order)
+        return chosen.render(items, options), len(items)
 
     def stats(self) -> dict[str, object]:
         """Counts for `papers stats`."""

@@ -354,3 +354,21 @@ async def test_export_dialog_writes_the_starred_list(make_app: MakeApp, tmp_path
         await pilot.press("ctrl+y")
         await pilot.pause()
         assert app.clipboard.startswith("# Reading list")
+
+
+async def test_export_dialog_sorts_and_groups(make_app: MakeApp, tmp_path: Path) -> None:
+    from textual.widgets import Checkbox, Select
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("s", "j", "s")
+        await pilot.press("x")
+        await pilot.pause()
+        app.screen.query_one("#export-sort", Select).value = "title"
+        app.screen.query_one("#export-group", Checkbox).value = True
+        app.screen.query_one("#export-path", Input).value = str(tmp_path / "grouped.md")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        text = (tmp_path / "grouped.md").read_text()
+        assert "## 2024-03-20" in text and "### [" in text

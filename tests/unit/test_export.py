@@ -15,7 +15,7 @@ import pytest
 import rispy
 from bibtexparser.middlewares import LatexDecodingMiddleware
 
-from reader.core.export import FORMAT_NAMES, FORMATS, Scope, format_names
+from reader.core.export import FORMAT_NAMES, FORMATS, Options, Order, Scope, format_names
 from reader.core.library import Library
 from reader.core.store import Note
 
@@ -119,3 +119,17 @@ def test_scopes(starred: Library) -> None:
     results = starred.export_items(Scope.RESULTS, "kv cache")
     assert len(results) == 14
     assert [i.paper.id for i in results] == list(starred.search("kv cache").ids)
+
+
+def test_order_and_markdown_grouped_by_date(starred: Library, dumps: Path) -> None:
+    by_title = [i.paper.title for i in starred.export_items(order=Order.TITLE)]
+    assert by_title == sorted(by_title, key=str.casefold)
+    natural = [i.paper.title for i in starred.export_items()]
+    assert natural[0] == GONE_TITLE  # the newest star first
+    text, _ = starred.export("markdown", options=Options(Order.TITLE, group_by_date=True))
+    text = text.replace(str(dumps.resolve()), "<dumps>")
+    golden = GOLDEN / "starred.markdown-by-date.md"
+    if UPDATE:
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+    assert text.index("## 2024-03-20") < text.index("## Undated")

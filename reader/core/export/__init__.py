@@ -20,6 +20,23 @@ from ..models import Paper, UserState
 NO_ABSTRACT = "(abstract not available: the dump this paper came from was removed)"
 
 
+class Order(StrEnum):
+    """How exported papers are sorted."""
+
+    NATURAL = "natural"  # starred: newest star first; noted: newest note first; results: by rank
+    STARRED = "starred"
+    DATE = "date"  # newest dump first
+    TITLE = "title"
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """How the user asked for an export: the order, and (Markdown) grouping."""
+
+    order: Order = Order.NATURAL
+    group_by_date: bool = False
+
+
 class Scope(StrEnum):
     """What an export covers."""
 
@@ -48,7 +65,19 @@ class ExportItem:
         return self.paper.newest_date
 
 
-Renderer = Callable[[Sequence[ExportItem]], str]
+Renderer = Callable[[Sequence[ExportItem], Options], str]
+
+
+def ordered(items: Sequence[ExportItem], order: Order) -> list[ExportItem]:
+    """Items in the order asked for (stable: ties keep their first order)."""
+    if order is Order.TITLE:
+        return sorted(items, key=lambda i: i.paper.title.casefold())
+    if order is Order.DATE:
+        return sorted(items, key=lambda i: i.date or dt.date.min, reverse=True)
+    if order is Order.STARRED:
+        far_past = dt.datetime.min.replace(tzinfo=dt.UTC)
+        return sorted(items, key=lambda i: i.state.starred_at or far_past, reverse=True)
+    return list(items)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from bibtexparser import model
 from bibtexparser.middlewares import LatexEncodingMiddleware
 from pylatexenc.latexencode import RULE_DICT, UnicodeToLatexConversionRule, UnicodeToLatexEncoder
 
-from . import ExportItem, register
+from . import ExportItem, Options, register
 
 _SPECIALS = {
     ord("\\"): r"\textbackslash{}",
@@ -48,7 +48,7 @@ def citation_key(item: ExportItem) -> str:
 
 
 @register("bibtex", "bib", "BibTeX (@misc entries)")
-def render(items: Sequence[ExportItem]) -> str:
+def render(items: Sequence[ExportItem], options: Options) -> str:
     library = bibtexparser.Library()
     used: set[str] = set()
     urls: dict[str, str] = {}

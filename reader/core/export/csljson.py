@@ -6,12 +6,12 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from . import ExportItem, register
+from . import ExportItem, Options, register
 from .bibtex import citation_key
 
 
 @register("csljson", "json", "CSL-JSON (Pandoc, Zotero)")
-def render(items: Sequence[ExportItem]) -> str:
+def render(items: Sequence[ExportItem], options: Options) -> str:
     records: list[dict[str, Any]] = []
     for item in items:
         record: dict[str, Any] = {

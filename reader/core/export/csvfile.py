@@ -11,7 +11,7 @@ import csv
 import io
 from collections.abc import Sequence
 
-from . import ExportItem, register
+from . import ExportItem, Options, register
 
 COLUMNS = ("id", "title", "date", "dumps", "starred_at", "note", "url", "abstract")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -22,7 +22,7 @@ def safe(cell: str) -> str:
 
 
 @register("csv", "csv", "CSV (spreadsheets)")
-def render(items: Sequence[ExportItem]) -> str:
+def render(items: Sequence[ExportItem], options: Options) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)

@@ -6,13 +6,13 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from . import ExportItem, register
+from . import ExportItem, Options, register
 
 VERSION = 1
 
 
 @register("json", "json", "JSON (every field)")
-def render(items: Sequence[ExportItem]) -> str:
+def render(items: Sequence[ExportItem], options: Options) -> str:
     papers: list[dict[str, Any]] = []
     for item in items:
         state = item.state

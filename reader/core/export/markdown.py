@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from pathlib import PurePath
 
-from . import ExportItem, register
+from . import ExportItem, Options, register
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~])")
 
@@ -21,24 +21,37 @@ def _code(text: str) -> str:
 
 
 @register("markdown", "md", "Markdown reading list")
-def render(items: Sequence[ExportItem]) -> str:
+def render(items: Sequence[ExportItem], options: Options) -> str:
     lines = ["# Reading list", "", f"{len(items)} papers.", ""]
+    if not options.group_by_date:
+        for item in items:
+            lines.extend(_entry(item, "##"))
+        return "\n".join(lines)
+    groups: dict[str, list[ExportItem]] = {}
     for item in items:
-        paper = item.paper
-        lines.append(f"## [{escape(paper.title)}]({item.url})")
-        lines.append("")
-        if paper.dumps:
-            seen_in = ", ".join(
-                f"{d.date.isoformat() if d.date else 'undated'} ({_code(PurePath(d.path).name)})" for d in paper.dumps
-            )
-            lines.append(f"- In dumps: {seen_in}")
-        else:
-            lines.append("- In dumps: none any more (its abstract is not available)")
-        if item.state.starred_at:
-            lines.append(f"- Starred: {item.state.starred_at.date().isoformat()}")
-        lines.append(f"- ID: `{paper.id}`")
-        if item.state.note:
-            lines.append("")
-            lines.extend("> " + line if line else ">" for line in item.state.note.splitlines())
-        lines.append("")
+        groups.setdefault(item.date.isoformat() if item.date else "Undated", []).append(item)
+    for day in sorted(groups, key=lambda d: (d != "Undated", d), reverse=True):
+        lines.extend([f"## {day}", ""])
+        for item in groups[day]:
+            lines.extend(_entry(item, "###"))
     return "\n".join(lines)
+
+
+def _entry(item: ExportItem, heading: str) -> list[str]:
+    paper = item.paper
+    lines = [f"{heading} [{escape(paper.title)}]({item.url})", ""]
+    if paper.dumps:
+        seen_in = ", ".join(
+            f"{d.date.isoformat() if d.date else 'undated'} ({_code(PurePath(d.path).name)})" for d in paper.dumps
+        )
+        lines.append(f"- In dumps: {seen_in}")
+    else:
+        lines.append("- In dumps: none any more (its abstract is not available)")
+    if item.state.starred_at:
+        lines.append(f"- Starred: {item.state.starred_at.date().isoformat()}")
+    lines.append(f"- ID: `{paper.id}`")
+    if item.state.note:
+        lines.append("")
+        lines.extend("> " + line if line else ">" for line in item.state.note.splitlines())
+    lines.append("")
+    return lines

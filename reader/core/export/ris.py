@@ -7,7 +7,7 @@ from typing import Any
 
 import rispy
 
-from . import ExportItem, register
+from . import ExportItem, Options, register
 
 
 class _PlainRisWriter(rispy.RisWriter):  # type: ignore[misc]
@@ -19,7 +19,7 @@ class _PlainRisWriter(rispy.RisWriter):  # type: ignore[misc]
 
 
 @register("ris", "ris", "RIS (Zotero, Mendeley, EndNote)")
-def render(items: Sequence[ExportItem]) -> str:
+def render(items: Sequence[ExportItem], options: Options) -> str:
     entries: list[dict[str, Any]] = []
     for item in items:
         entry: dict[str, Any] = {

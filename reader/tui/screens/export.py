@@ -11,16 +11,22 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Select
+from textual.widgets import Button, Checkbox, Footer, Input, Label, RadioButton, RadioSet, Select
 
 from ...core.atomic import write_atomic
 from ...core.errors import PapersError
-from ...core.export import FORMAT_NAMES, Scope, get_format
+from ...core.export import FORMAT_NAMES, Options, Order, Scope, get_format
 from .confirm import ConfirmScreen
 
 if TYPE_CHECKING:
     from ..app import PapersApp
 
+ORDER_LABELS = {
+    Order.NATURAL: "Newest first",
+    Order.DATE: "By dump date",
+    Order.TITLE: "By title",
+    Order.STARRED: "By starred time",
+}
 SCOPE_LABELS = {
     Scope.STARRED: "Starred papers",
     Scope.RESULTS: "The current search results",
@@ -67,6 +73,14 @@ class ExportScreen(ModalScreen[None]):
                 for scope, label in SCOPE_LABELS.items():
                     text = label if scope is not Scope.RESULTS else f"{label} ({self.search_query or 'all papers'})"
                     yield RadioButton(text, value=scope is self.scope, name=scope.value)
+            with Horizontal(id="export-order"):
+                yield Select(
+                    [(label, order.value) for order, label in ORDER_LABELS.items()],
+                    value=Order.NATURAL.value,
+                    allow_blank=False,
+                    id="export-sort",
+                )
+                yield Checkbox("Group by dump date (Markdown)", id="export-group")
             yield Input(str(default_path(self.format_name, self.scope)), id="export-path")
             with Horizontal(id="export-buttons"):
                 yield Button("Save to file", variant="primary", id="save")
@@ -108,7 +122,11 @@ class ExportScreen(ModalScreen[None]):
     # actions ---------------------------------------------------------------
     def _export_text(self) -> tuple[str, int] | None:
         try:
-            return self.papers_app.library.export(self.format_name, self.scope, self.search_query)
+            options = Options(
+                Order(str(self.query_one("#export-sort", Select).value)),
+                self.query_one("#export-group", Checkbox).value,
+            )
+            return self.papers_app.library.export(self.format_name, self.scope, self.search_query, options)
         except PapersError as error:
             self.notify(str(error), severity="error", markup=False)
             return None
