@@ -172,9 +172,6 @@ class Catalog:
     def all_paper_ids(self) -> set[str]:
         return {pid for (pid,) in self._db.execute("SELECT DISTINCT paper_id FROM occurrences")}
 
-    def problems(self) -> list[Problem]:
-        return [p for record in self.dumps().values() for p in record.problems]
-
 
 def _record(row: tuple[str, int, int, str, str | None, int, str]) -> DumpRecord:
     path, size, mtime_ns, sha, date, entries, problems = row

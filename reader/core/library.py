@@ -53,12 +53,6 @@ class Library:
                 state.dumps.append(absolute)
         state.save(self.locations.state_path)
 
-    def forget(self, paths: Sequence[Path]) -> None:
-        state = State.load(self.locations.state_path)
-        drop = {str(p.expanduser().resolve()) for p in paths}
-        state.dumps = [d for d in state.dumps if d not in drop]
-        state.save(self.locations.state_path)
-
     def has_index(self) -> bool:
         return open_index(self.locations.index_dir) is not None
 
@@ -149,6 +143,10 @@ class Library:
             return SearchResult(text, (), 0, (notice,))
         searcher, ids, scores, parsed = ranked
         ids = self._narrow(ids, filter)
+        if parsed.is_everything and filter in (Filter.STARRED, Filter.NOTED):
+            # Kept papers whose dumps are gone are still the user's: list them last.
+            kept = set(self.store.starred()) if filter is Filter.STARRED else self.store.noted()
+            ids.extend(sorted(pid for pid in kept if pid not in searcher.id_map.docnums))
         if sort is Sort.STARRED:
             starred = self.store.starred()
             far_past = dt.datetime.min.replace(tzinfo=dt.UTC)

@@ -193,9 +193,6 @@ class PaperSearcher:
                 found[pid] = paper_from_fields(self.searcher.stored_fields(number))
         return found
 
-    def all_ids(self) -> list[str]:
-        return list(self.id_map.docnums)
-
     def suggest(self, text: str, limit: int = 3) -> list[str]:
         """Queries to try instead: unknown words replaced by near, real ones."""
         cleaned, _ = prepare_text(text)

@@ -96,6 +96,7 @@ def test_removed_dump_keeps_starred_paper_from_store(library: Library, dumps: Pa
     paper = library.paper(pid)
     assert paper.title == "Benchmarking and Dissecting the Nvidia Hopper GPU Architecture"
     assert paper.dumps == () and paper.abstract == ""
+    assert library.search("", filter=Filter.STARRED).ids == (pid,)  # still listed in the app
 
 
 @pytest.mark.parametrize(
