@@ -22,6 +22,34 @@ class Problem:
 
 
 @dataclass(frozen=True, slots=True)
+class PaperMeta:
+    """What a save tells about a paper beyond its title and abstract.
+
+    Every field is optional: the bundled samples carry none of it, the JSON
+    API carries most of it. Empty strings and None mean "the save did not say".
+    """
+
+    authors: tuple[str, ...] = ()
+    author_count: int | None = None
+    organization: str = ""
+    submitted_by: str = ""
+    published: dt.date | None = None  # the paper's own date, never the page's
+    arxiv_id: str = ""
+    github: str = ""
+    project_page: str = ""
+    upvotes: int | None = None
+    comments: int | None = None
+    summary: str = ""  # the site's one-paragraph AI summary
+
+    @property
+    def arxiv_url(self) -> str:
+        return f"https://arxiv.org/abs/{self.arxiv_id}" if self.arxiv_id else ""
+
+
+NO_META = PaperMeta()
+
+
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One title + abstract pair as it stands in one dump."""
 
@@ -29,6 +57,7 @@ class Entry:
     title: str
     abstract: str
     line: int
+    meta: PaperMeta = NO_META
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +76,7 @@ class Paper:
     title: str
     abstract: str
     dumps: tuple[DumpAppearance, ...]
+    meta: PaperMeta = NO_META
 
     @property
     def newest_date(self) -> dt.date | None:

@@ -10,6 +10,7 @@ _NON_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
 # C0/C1 controls (but tab and newline) become visible symbols: an escape
 # sequence in a dump must never reach the terminal as one.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
@@ -26,6 +27,13 @@ def clean_text(text: str) -> str:
     """Make dump text safe to show and store: controls visible, spaces single."""
     text = _CONTROL.sub(_visible_control, text)
     return _SPACES.sub(" ", text).strip()
+
+
+def printable(text: str) -> str:
+    """Any string from outside (a file name, a note, a restored title) as it
+    may reach a terminal: controls shown as symbols, undecodable bytes of a
+    file name (surrogate escapes) as U+FFFD. Tabs and newlines are kept."""
+    return _SURROGATE.sub("\ufffd", _CONTROL.sub(_visible_control, text))
 
 
 def normalise_title(title: str) -> str:
