@@ -28,9 +28,9 @@ def complete_if_asked(parser: argparse.ArgumentParser) -> None:
 
 def completion_script(shell: str, prog: str = "papers") -> str:
     """The script to source in `shell` for `prog`'s completion."""
-    import argcomplete
+    from argcomplete.shell_integration import shellcode
 
-    return argcomplete.shellcode([prog], shell=shell)
+    return shellcode([prog], shell=shell)
 
 
 def man_page(parser: argparse.ArgumentParser) -> str:
