@@ -9,7 +9,7 @@ from textual.widgets import Input, Static, TextArea
 
 from reader.core.config import Config
 from reader.core.locations import Locations
-from reader.core.models import Filter, Sort
+from reader.core.views import Filter, Sort
 from reader.tui.screens.confirm import ConfirmScreen
 from reader.tui.screens.help import HelpScreen
 from reader.tui.screens.note import NoteEditor
@@ -294,7 +294,7 @@ async def test_narrow_terminal_stacks_the_panes(make_app: MakeApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         screen = main_screen(app)
-        assert screen.has_class("-narrow")
+        assert screen.paper_list.has_class("-narrow")
         assert screen.query_one(PaperView).region.y > screen.results.region.y
 
 
