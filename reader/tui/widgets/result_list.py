@@ -160,6 +160,9 @@ class ResultList(ScrollView, can_focus=True):
     def action_page_up(self) -> None:
         self.cursor -= max(1, self.size.height - 1)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return None if action == "select" and self.current is None else True
+
     def action_select(self) -> None:
         if self.current is not None:
             self.post_message(self.Selected(self.current))
