@@ -28,6 +28,7 @@ from ...core.text import printable
 from ...core.views import FILTERS, SORTS, Filter, Sort
 from ..commands import MAIN_COMMANDS, PAPER_COMMANDS, QUIT
 from ..widgets.paper_list import Listing, PaperList, Source
+from ..widgets.paper_view import Detail
 from ..widgets.result_list import ResultList
 from .paper_screen import PaperScreen
 from .reading import ReadingScreen
@@ -117,6 +118,9 @@ class MainScreen(PaperScreen):
 
     def paper_changed(self, paper_id: str) -> None:
         self.paper_list.refresh_papers([paper_id])
+
+    def shown_detail(self) -> Detail | None:
+        return self.paper_list.detail
 
     def on_mount(self) -> None:
         self.results.focus()

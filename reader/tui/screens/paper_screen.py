@@ -18,15 +18,17 @@ from textual.worker import get_current_worker
 from ...core.editor import edit_text
 from ...core.errors import PapersError
 from ...core.links import paper_url
-from ...core.models import Paper
-from ...core.store import Note
+from ...core.models import Paper, UserState
 from ...core.text import printable
 from ..commands import PAPER_COMMANDS, Command
+from ..widgets.paper_view import Detail
 from ..writes import in_writer
 from .base import PapersScreen
 from .note import NoteEditor
 
 NO_PAPER = "no paper selected"
+
+Then = Callable[[Paper, UserState], None]
 
 
 class PaperScreen(PapersScreen):
@@ -37,12 +39,12 @@ class PaperScreen(PapersScreen):
     PALETTE = PAPER_COMMANDS
 
     class _Fetched(Message):
-        """A paper (and its note) read for a command, to act on in the UI thread."""
+        """A paper (and the user's state of it) read for a command, to act on in the UI thread."""
 
-        def __init__(self, paper: Paper, note: Note | None, then: Callable[[Paper, Note | None], None]) -> None:
+        def __init__(self, paper: Paper, state: UserState, then: Then) -> None:
             super().__init__()
             self.paper = paper
-            self.note = note
+            self.state = state
             self.then = then
 
     def current_paper_id(self) -> str | None:
@@ -52,34 +54,44 @@ class PaperScreen(PapersScreen):
     def paper_changed(self, paper_id: str) -> None:
         """Redraw after the star or note of a paper changed."""
 
+    def shown_detail(self) -> Detail | None:
+        """The detail last read for the screen (screens that show one override this)."""
+        return None
+
     def unavailable(self, command: Command) -> str | None:
         if command.needs_paper and self.current_paper_id() is None:
             return NO_PAPER
         return None
 
     # reading a paper for a command -----------------------------------------
-    def with_paper(self, then: Callable[[Paper, Note | None], None]) -> None:
-        """Call `then` (on the UI thread) with the current paper and its note,
-        read in a worker."""
+    def with_paper(self, then: Then) -> None:
+        """Call `then` with the current paper and the user's state of it: at
+        once if the screen shows it (keys typed next reach what `then` opens),
+        else once a worker has read it."""
         paper_id = self.current_paper_id()
-        if paper_id is not None:
+        if paper_id is None:
+            return
+        shown = self.shown_detail()
+        if shown is not None and shown.paper.id == paper_id:
+            then(shown.paper, shown.state)
+        else:
             self._fetch(paper_id, then)
 
     @work(thread=True, group="fetch")
-    def _fetch(self, paper_id: str, then: Callable[[Paper, Note | None], None]) -> None:
+    def _fetch(self, paper_id: str, then: Then) -> None:
         try:
             paper = self.library.paper(paper_id)
-            note = self.library.note(paper_id)
+            state = self.library.state(paper_id)
         except PapersError as error:
             self.notify(str(error), severity="error", markup=False)
             return
         if not get_current_worker().is_cancelled:
-            self.post_message(self._Fetched(paper, note, then))
+            self.post_message(self._Fetched(paper, state, then))
 
     @on(_Fetched)
     def _fetched(self, event: _Fetched) -> None:
         event.stop()
-        event.then(event.paper, event.note)
+        event.then(event.paper, event.state)
 
     # commands ----------------------------------------------------------------
     def action_toggle_star(self) -> None:
@@ -106,8 +118,8 @@ class PaperScreen(PapersScreen):
     def action_edit_note(self) -> None:
         self.with_paper(self._edit_in_app)
 
-    def _edit_in_app(self, paper: Paper, current: Note | None) -> None:
-        base = current.updated_at if current else None
+    def _edit_in_app(self, paper: Paper, state: UserState) -> None:
+        base = state.note_updated_at
 
         def saved(text: str | None) -> None:
             if text is not None:
@@ -115,13 +127,13 @@ class PaperScreen(PapersScreen):
 
         # Shown as it may reach the terminal: a control character in a note
         # (from a restored backup) is edited as its visible symbol.
-        self.app.push_screen(NoteEditor(printable(paper.title), printable(current.text if current else "")), saved)
+        self.app.push_screen(NoteEditor(printable(paper.title), printable(state.note)), saved)
 
     def action_edit_note_external(self) -> None:
         self.with_paper(self._edit_in_editor)
 
-    def _edit_in_editor(self, paper: Paper, current: Note | None) -> None:
-        before = current.text if current else ""
+    def _edit_in_editor(self, paper: Paper, state: UserState) -> None:
+        before = state.note
         try:
             with self.app.suspend():
                 text = edit_text(before, f"the note on {paper.title!r}")
@@ -130,7 +142,7 @@ class PaperScreen(PapersScreen):
             return
         self.app.refresh()
         if text != before:
-            self._save_note(paper, text, current.updated_at if current else None)
+            self._save_note(paper, text, state.note_updated_at)
 
     @work(group="write")
     async def _save_note(self, paper: Paper, text: str, base: dt.datetime | None) -> None:
@@ -149,7 +161,7 @@ class PaperScreen(PapersScreen):
     def action_open_browser(self) -> None:
         self.with_paper(self._open_browser)
 
-    def _open_browser(self, paper: Paper, _note: Note | None) -> None:
+    def _open_browser(self, paper: Paper, _state: UserState) -> None:
         url = paper_url(paper)
         self.app.open_url(url)
         self.notify(f"Opening {url}", markup=False, timeout=3)
@@ -157,6 +169,6 @@ class PaperScreen(PapersScreen):
     def action_copy_paper(self) -> None:
         self.with_paper(self._copy)
 
-    def _copy(self, paper: Paper, _note: Note | None) -> None:
+    def _copy(self, paper: Paper, _state: UserState) -> None:
         self.app.copy_to_clipboard(f"{paper.title}\n{paper_url(paper)}")
         self.notify("Copied the title and link", timeout=2)

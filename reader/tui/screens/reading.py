@@ -36,6 +36,7 @@ class ReadingScreen(PaperScreen):
         super().__init__(library)
         self.paper_id = paper_id
         self.parsed = parsed
+        self.detail: Detail | None = None
 
     def compose(self) -> ComposeResult:
         yield PaperView(id="reading")
@@ -48,6 +49,9 @@ class ReadingScreen(PaperScreen):
 
     def current_paper_id(self) -> str | None:
         return self.paper_id
+
+    def shown_detail(self) -> Detail | None:
+        return self.detail
 
     def paper_changed(self, paper_id: str) -> None:
         self.redraw(keep_scroll=True)
@@ -75,6 +79,7 @@ class ReadingScreen(PaperScreen):
         if isinstance(event.detail, str):
             view.show(Content(printable(event.detail)))
         else:
+            self.detail = event.detail
             view.show(event.detail.content, keep_scroll=event.keep_scroll)
 
     @work(group="write")

@@ -119,6 +119,7 @@ class PaperList(Vertical):
         super().__init__(id=id)
         self.library = library
         self.parsed: ParsedQuery | None = None
+        self.detail: Detail | None = None  # what the detail pane shows
         self._shown: str | None = None
         self._seen_timer: Timer | None = None
 
@@ -217,6 +218,8 @@ class PaperList(Vertical):
 
     def show(self, paper_id: str | None, keep_scroll: bool = False) -> None:
         """Show a paper in the detail pane (read in a worker)."""
+        if paper_id != self._shown:
+            self.detail = None
         self._shown = paper_id
         if self._seen_timer is not None:
             self._seen_timer.stop()
@@ -243,6 +246,7 @@ class PaperList(Vertical):
         if isinstance(event.detail, str):
             self.paper_view.show(Content(printable(event.detail)))
             return
+        self.detail = event.detail
         self.paper_view.show(event.detail.content, keep_scroll=event.keep_scroll)
         if event.detail.state.seen_at is None:
             paper_id = event.paper_id
