@@ -28,10 +28,8 @@ from ...core.text import printable
 from ...core.views import FILTERS, SORTS, Filter, Sort
 from ..commands import MAIN_COMMANDS, PAPER_COMMANDS, QUIT
 from ..widgets.paper_list import Listing, PaperList, Source
-from ..widgets.paper_view import Detail
 from ..widgets.result_list import ResultList
-from .paper_screen import PaperScreen
-from .reading import ReadingScreen
+from .list_screen import PaperListScreen
 
 SEARCH_DEBOUNCE = 0.15
 
@@ -66,7 +64,7 @@ def search_source(text: str, sort: Sort, filter: Filter) -> Source:
     return source
 
 
-class MainScreen(PaperScreen):
+class MainScreen(PaperListScreen):
     """Search as you type over the library, and triage the results."""
 
     BINDINGS = [
@@ -106,31 +104,14 @@ class MainScreen(PaperScreen):
         yield Footer()
 
     @property
-    def paper_list(self) -> PaperList:
-        return self.query_one("#papers", PaperList)
-
-    @property
     def results(self) -> ResultList:
         return self.paper_list.results
-
-    def current_paper_id(self) -> str | None:
-        return self.paper_list.current_id
-
-    def paper_changed(self, paper_id: str) -> None:
-        self.paper_list.refresh_papers([paper_id])
-
-    def shown_detail(self) -> Detail | None:
-        return self.paper_list.detail
 
     def on_mount(self) -> None:
         self.results.focus()
         self.start_search()
         if self.index_on_start:
             self.run_index()
-
-    def on_screen_resume(self) -> None:
-        # Back from the reading view or the note editor: marks may have moved.
-        self.paper_list.refresh_papers()
 
     # state -----------------------------------------------------------------
     def watch_query_text(self) -> None:
@@ -204,14 +185,6 @@ class MainScreen(PaperScreen):
 
     def action_back(self) -> None:
         self.set_focus(self.results)
-
-    def on_result_list_selected(self, event: ResultList.Selected) -> None:
-        self.app.push_screen(ReadingScreen(self.library, event.paper_id, self.paper_list.parsed))
-
-    def action_open_paper(self) -> None:
-        paper_id = self.current_paper_id()
-        if paper_id is not None:
-            self.app.push_screen(ReadingScreen(self.library, paper_id, self.paper_list.parsed))
 
     def action_switch_pane(self) -> None:
         paper_list = self.paper_list
