@@ -2,12 +2,12 @@
 status line; a narrow terminal stacks the detail under the list.
 
 Any screen can show one: it hands in the Library and, with `load()`, a
-source (a function of the Library giving a `Listing`). Every library call
-here runs in a worker, never on the UI thread (docs/architecture.md, "the
-worker rule"): the worker that runs the source also fetches the rows of the
-first screenfuls; rows scrolled into view, the detail of the current paper
-and the "seen" mark each have their own worker. Workers hand results back
-as messages, and drop them if they were cancelled.
+source (a function of the Library giving a `Listing`). No library call runs
+on the UI thread (docs/architecture.md, "the worker rule"): the thread
+worker that runs the source also fetches the rows of the first screenfuls;
+rows scrolled into view and the current paper's detail have thread workers
+of their own, and the "seen" mark is written on the writer thread. Results
+come back as messages, dropped when their worker was cancelled.
 """
 
 from __future__ import annotations
