@@ -21,11 +21,12 @@ from .core.atomic import write_atomic
 from .core.backup import backup_json, restore_json
 from .core.editor import edit_text
 from .core.errors import PapersError
-from .core.export import FORMAT_NAMES, Options, Order, Scope
+from .core.export import FORMAT_NAMES, Options, Scope
 from .core.library import Library
 from .core.locations import Locations
-from .core.models import Filter, IndexReport, Paper, Sort, UserState
+from .core.models import IndexReport, Paper, UserState
 from .core.store import Store
+from .core.views import FILTERS, SORTS, Filter, Sort, filter_named, sort_named, sort_names
 from .progress import StderrProgress
 
 COMMANDS = ("index", "search", "show", "star", "unstar", "note", "export", "backup", "restore", "stats")
@@ -67,8 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     search = commands.add_parser("search", parents=[dirs], help="search titles and abstracts")
     search.add_argument("query", nargs="+", help='Whoosh query: words, "phrases", title:, AND/OR/NOT, x*, x~')
     search.add_argument("--limit", type=int, default=20, help="how many results (0: all; default 20)")
-    search.add_argument("--sort", choices=[s.value for s in Sort], default=Sort.RELEVANCE.value)
-    search.add_argument("--filter", choices=[f.value for f in Filter], default=Filter.ALL.value)
+    search.add_argument("--sort", choices=sort_names(), default=Sort.RELEVANCE.name, help=_sorts_help())
+    search.add_argument("--filter", choices=list(FILTERS), default=Filter.ALL.name, help=_filters_help())
     search.add_argument("--json", action="store_true", help="print a JSON list")
     search.set_defaults(handler=cmd_search)
 
@@ -101,12 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="starred (default), noted (every paper with a note), results (of --query)",
     )
     export.add_argument("--query", "-q", metavar="Q", help="export this search's results")
-    export.add_argument(
-        "--sort",
-        choices=[o.value for o in Order],
-        default=Order.NATURAL.value,
-        help="natural (newest star / note first, or search rank), starred, date (newest dump first), title",
-    )
+    export.add_argument("--sort", choices=sort_names(), default=Sort.RELEVANCE.name, help=_sorts_help())
     export.add_argument("--group-by-date", action="store_true", help="markdown: one section per dump date")
     export.add_argument("--force", action="store_true", help="overwrite an existing --output file")
     export.set_defaults(handler=cmd_export)
@@ -124,6 +120,14 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--json", action="store_true")
     stats.set_defaults(handler=cmd_stats)
     return parser
+
+
+def _filters_help() -> str:
+    return ", ".join(f"{f.name}: {f.label}" for f in FILTERS.values()).replace("%", "%%")
+
+
+def _sorts_help() -> str:
+    return "; ".join(f"{s.name}: {s.help}" for s in SORTS.values()).replace("%", "%%")
 
 
 def build_app_parser() -> argparse.ArgumentParser:
@@ -247,7 +251,7 @@ def cmd_search(library: Library, args: argparse.Namespace) -> int:
     if args.limit < 0:
         raise PapersError("--limit must be 0 (all) or more")
     query = " ".join(args.query)
-    result = library.search(query, Sort(args.sort), Filter(args.filter), limit=args.limit or None)
+    result = library.search(query, sort_named(args.sort), filter_named(args.filter), limit=args.limit or None)
     for notice in result.notices:
         print(f"papers: {notice}", file=sys.stderr)
     papers = library.papers(result.ids)
@@ -373,7 +377,7 @@ def cmd_export(library: Library, args: argparse.Namespace) -> int:
         raise PapersError("--scope results needs --query (the search whose results to export)")
     if scope is Scope.RESULTS or scope is Scope.STARRED:
         ensure_index(library)
-    options = Options(Order(args.sort), args.group_by_date)
+    options = Options(sort_named(args.sort), args.group_by_date)
     text, count = library.export(args.format, scope, args.query or "", options)
     write_output(text, args.output, args.force)
     where = f" to {args.output}" if args.output else ""

@@ -103,7 +103,7 @@ def paper_from_fields(fields: dict[str, Any]) -> Paper:
 
 def open_storage(index_dir: Path) -> FileStorage:
     # Without mmap a searcher does not copy the postings into memory
-    # (FACTS.md: +234 MB per searcher at 100k papers).
+    # (docs/architecture.md: +234 MB per searcher at 100k papers).
     return FileStorage(str(index_dir), supports_mmap=False)
 
 

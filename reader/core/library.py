@@ -17,12 +17,13 @@ import whoosh.index
 
 from .config import State
 from .errors import IndexReadError, PapersError, UnknownPaperError
-from .export import ExportItem, Options, Order, Scope, get_format, ordered
+from .export import ExportItem, Options, Scope, get_format
 from .index import Indexer, ProgressCallback, open_index
 from .locations import Locations, bundled_dumps
-from .models import Filter, IndexReport, Paper, SearchResult, Sort, UserState
+from .models import IndexReport, Paper, SearchResult, UserState
 from .search import IdMap, PaperSearcher, ParsedQuery, highlight_spans, parse_query
 from .store import Note, NoteSave, Store
+from .views import Facts, Filter, Sort
 
 MIN_ID_PREFIX = 4
 
@@ -143,14 +144,12 @@ class Library:
             return SearchResult(text, (), 0, (notice,))
         searcher, ids, scores, parsed = ranked
         ids = self._narrow(ids, filter)
-        if parsed.is_everything and filter in (Filter.STARRED, Filter.NOTED):
+        if parsed.is_everything and filter.kept is not None:
             # Kept papers whose dumps are gone are still the user's: list them last.
-            kept = set(self.store.starred()) if filter is Filter.STARRED else self.store.noted()
-            ids.extend(sorted(pid for pid in kept if pid not in searcher.id_map.docnums))
-        if sort is Sort.STARRED:
-            starred = self.store.starred()
-            far_past = dt.datetime.min.replace(tzinfo=dt.UTC)
-            ids = sorted(ids, key=lambda pid: starred.get(pid, far_past), reverse=True)
+            kept = filter.kept(self._facts())
+            ids.extend(sorted(pid for pid in set(kept) if pid not in searcher.id_map.docnums))
+        if sort.index_field is None:
+            ids = sort.arrange(ids, self._facts())  # the index could not sort these
         if limit is not None:
             ids = ids[:limit]
         return SearchResult(text, tuple(ids), searcher.total, parsed.notices, scores)
@@ -172,16 +171,11 @@ class Library:
         return None
 
     def _narrow(self, ids: list[str], filter: Filter) -> list[str]:
-        if filter is Filter.ALL:
-            return ids
-        if filter is Filter.STARRED:
-            keep = set(self.store.starred())
-            return [pid for pid in ids if pid in keep]
-        if filter is Filter.NOTED:
-            keep = self.store.noted()
-            return [pid for pid in ids if pid in keep]
-        seen = self.store.seen()
-        return [pid for pid in ids if pid not in seen]
+        return filter.narrow(ids, self._facts())
+
+    def _facts(self) -> Facts:
+        """What filters and sorts look at: this thread's store, and papers by ID."""
+        return Facts(self.store, self.papers)
 
     def parse(self, text: str) -> ParsedQuery:
         """The query as it will run (for highlighting)."""
@@ -267,25 +261,26 @@ class Library:
 
     # exports -------------------------------------------------------------------
     def export_items(
-        self, scope: Scope = Scope.STARRED, query: str = "", order: Order = Order.NATURAL
+        self, scope: Scope = Scope.STARRED, query: str = "", sort: Sort = Sort.RELEVANCE
     ) -> list[ExportItem]:
-        """The papers an export covers, with the user's notes.
+        """The papers an export covers, with the user's notes, in `sort`'s order.
 
-        Starred: newest star first. With notes: newest note first.
-        Results: in the order the search ranks them.
+        Its own order (Sort.RELEVANCE): starred, newest star first; with notes,
+        newest note first; results, in the order the search ranks them.
         """
         if scope is Scope.RESULTS:
-            ids = list(self.search(query).ids)
+            ids = list(self.search(query, sort).ids)
         elif scope is Scope.STARRED:
             starred = self.store.starred()
             ids = sorted(starred, key=lambda pid: starred[pid], reverse=True)
         else:
             notes = {n.paper_id: n.updated_at for n in self.store.notes()}
             ids = sorted(notes, key=lambda pid: notes[pid], reverse=True)
+        if scope is not Scope.RESULTS:
+            ids = sort.arrange(ids, self._facts())
         papers = self.papers(ids)
         states = self.states(ids)
-        items = [ExportItem(papers[pid], states.get(pid, UserState(pid))) for pid in ids if pid in papers]
-        return ordered(items, order)
+        return [ExportItem(papers[pid], states.get(pid, UserState(pid))) for pid in ids if pid in papers]
 
     def export(
         self, format_name: str, scope: Scope = Scope.STARRED, query: str = "", options: Options | None = None
@@ -293,7 +288,7 @@ class Library:
         """The export's text and how many papers it holds."""
         chosen = get_format(format_name)
         options = options or Options()
-        items = self.export_items(scope, query, options.order)
+        items = self.export_items(scope, query, options.sort)
         return chosen.render(items, options), len(items)
 
     def stats(self) -> dict[str, object]:

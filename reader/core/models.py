@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,24 +97,6 @@ class UserState:
     @property
     def starred(self) -> bool:
         return self.starred_at is not None
-
-
-class Sort(StrEnum):
-    """Orders a result list can take."""
-
-    RELEVANCE = "relevance"
-    DATE = "date"
-    TITLE = "title"
-    STARRED = "starred"
-
-
-class Filter(StrEnum):
-    """Subsets of the library a result list can be narrowed to."""
-
-    ALL = "all"
-    STARRED = "starred"
-    NOTED = "noted"
-    UNSEEN = "unseen"
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,8 +24,9 @@ from whoosh.searching import Searcher
 
 from .errors import IndexReadError, QueryError
 from .index import make_schema, paper_from_fields
-from .models import Paper, Sort
+from .models import Paper
 from .text import clean_text
+from .views import Sort
 
 SEARCH_FIELDS = ("title", "abstract")
 MAX_QUERY_CHARS = 1_000
@@ -168,12 +169,9 @@ class PaperSearcher:
         parsed = parse_query(text, self.searcher)
         if parsed.query is wq.NullQuery:
             return [], {}, parsed
-        sortedby: str | None = None
-        reverse = False
-        if sort is Sort.DATE or (parsed.is_everything and sort is Sort.RELEVANCE):
-            sortedby, reverse = "date", True
-        elif sort is Sort.TITLE:
-            sortedby = "title_sort"
+        sortedby, reverse = sort.index_field, sort.reverse
+        if sortedby is None and parsed.is_everything:
+            sortedby, reverse = "date", True  # no rank without a query: newest first
         try:
             results = self.searcher.search(parsed.query, limit=limit, sortedby=sortedby, reverse=reverse)
             docs = list(results.items())

@@ -1,19 +1,19 @@
-"""The papers App: styles, key map, theme, screens and the command palette."""
+"""The papers App: styles, key map, theme, and the first screen.
+
+Screens are handed the Library and the key map; each declares its own
+palette commands, so the app knows no screen but the first.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from functools import partial
-
-from textual.app import App, SystemCommand
-from textual.screen import Screen
+from textual.app import App
+from textual.notifications import SeverityLevel
 
 from ..core.config import Config, State
 from ..core.library import Library
 from ..core.locations import resource_dir
-from .commands import MAIN_COMMANDS, PAPER_COMMANDS
+from ..core.text import printable
 from .screens.main import MainScreen
-from .screens.paper_screen import PaperScreen
 
 STYLES = resource_dir("styles") / "papers.tcss"
 
@@ -40,7 +40,7 @@ class PapersApp(App[None]):
                 self.theme = theme
                 break
         self.watch(self, "theme", self._remember_theme, init=False)
-        self.push_screen(MainScreen(self.index_on_start))
+        self.push_screen(MainScreen(self.library, self.keymap, self.index_on_start))
 
     def _remember_theme(self, theme: str) -> None:
         state = State.load(self.library.locations.state_path)
@@ -51,18 +51,18 @@ class PapersApp(App[None]):
             except OSError as error:
                 self.notify(f"Could not remember the theme: {error.strerror}", severity="warning")
 
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        if isinstance(screen, MainScreen):
-            commands = MAIN_COMMANDS
-        elif isinstance(screen, PaperScreen):
-            commands = PAPER_COMMANDS
-        else:
-            return
-        for command in commands:
-            if command.id == "quit":
-                continue  # the palette has its own Quit
-            yield SystemCommand(command.title, command.help, partial(screen.run_action, command.action))
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        # Every toast passes here: a file name, a title or a store path in it
+        # shows its control characters as symbols, never as escape sequences.
+        super().notify(printable(message), title=printable(title), severity=severity, timeout=timeout, markup=markup)
 
     def on_unmount(self) -> None:
         self.library.close()

@@ -1,7 +1,9 @@
 """Every command of the reader, declared once.
 
 Each declaration feeds the key bindings (with an ID, so the config file can
-rebind it), the footer, the command palette and the help screen.
+rebind it), the footer, the command palette and the help screen. A screen
+lists the commands it offers (its BINDINGS and PALETTE); one that needs a
+paper is shown as unavailable while there is none.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ class Command:
     # Priority bindings run in the app's own key handler, before the next key
     # is routed: keys typed right after them reach the newly focused widget.
     priority: bool = False
+    # Acts on the current paper: unavailable (greyed in the footer and the
+    # palette) while no paper is selected.
+    needs_paper: bool = False
 
     def binding(self) -> Binding:
         return Binding(
@@ -37,18 +42,34 @@ class Command:
 
 
 PAPER_COMMANDS: tuple[Command, ...] = (
-    Command("star", "s", "toggle_star", "Star", "Star or unstar the paper"),
-    Command("note", "n", "edit_note", "Note", "Write a note on the paper (in the app)"),
-    Command("note_external", "E", "edit_note_external", "Note in $EDITOR", "Edit the note in your own editor", False),
-    Command("browser", "o", "open_browser", "Browser", "Open the paper's link, or a search for its title", False),
-    Command("copy", "y", "copy_paper", "Copy", "Copy the title and link to the clipboard", False),
+    Command("star", "s", "toggle_star", "Star", "Star or unstar the paper", needs_paper=True),
+    Command("note", "n", "edit_note", "Note", "Write a note on the paper (in the app)", needs_paper=True),
+    Command(
+        "note_external",
+        "E",
+        "edit_note_external",
+        "Note in $EDITOR",
+        "Edit the note in your own editor",
+        False,
+        needs_paper=True,
+    ),
+    Command(
+        "browser",
+        "o",
+        "open_browser",
+        "Browser",
+        "Open the paper's link, or a search for its title",
+        False,
+        needs_paper=True,
+    ),
+    Command("copy", "y", "copy_paper", "Copy", "Copy the title and link to the clipboard", False, needs_paper=True),
 )
 
 QUIT = Command("quit", "q", "app.quit", "Quit", "Leave papers (everything is already saved)")
 
 MAIN_COMMANDS: tuple[Command, ...] = (
     Command("search", "slash", "focus_search", "Search", "Go to the search bar", key_display="/", priority=True),
-    Command("open", "enter", "open_paper", "Open", "Read the paper full-screen"),
+    Command("open", "enter", "open_paper", "Open", "Read the paper full-screen", needs_paper=True),
     *PAPER_COMMANDS,
     Command("filter", "f", "cycle_filter", "Filter", "Show all / starred / with notes / not seen"),
     Command("sort", "S", "cycle_sort", "Sort", "Sort by relevance / dump date / title / starred time"),
@@ -70,3 +91,6 @@ NAVIGATION_HELP: tuple[tuple[str, str], ...] = (
 
 def all_commands() -> tuple[Command, ...]:
     return MAIN_COMMANDS
+
+
+BY_ACTION: dict[str, Command] = {command.action: command for command in MAIN_COMMANDS}

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import shlex
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import FIXED_MTIME
 from tests.e2e.tmux import HAVE_TMUX, PAPERS, terminal
 
 pytestmark = pytest.mark.skipif(not HAVE_TMUX, reason="tmux is not installed (.ci/run installs it)")
@@ -76,3 +79,69 @@ def test_note_in_external_editor_suspends_and_resumes(dumps: Path, tmp_path: Pat
         term.wait_exit()
     noted = json.loads(cli("search", "*", "--filter", "noted", "--json"))
     assert [paper["note"] for paper in noted] == ["written in my editor"]
+
+
+# Escape sequences a hostile file name, note or backup could carry: set the
+# clipboard (OSC 52), set the window title (OSC 0 / OSC 2), clear the screen.
+CLIPBOARD = "\x1b]52;c;SGVsbG8=\x07"
+TITLE = "\x1b]0;PWNED\x07"
+CLEAR = "\x1b[2J"
+
+
+def test_outside_text_never_reaches_the_terminal_as_escapes(dumps: Path, tmp_path: Path) -> None:
+    hostile = dumps / f"zebra{TITLE}{CLEAR}name.txt"
+    abstract = (
+        "We study how zebra finches learn their songs from tutors, recording thousands of renditions over the "
+        "first months of life and relating the variability of each syllable to later accuracy and fluency. "
+    ) * 2
+    hostile.write_text(f"Song Learning in Zebra Finches Across Development\n\n{abstract}\n", encoding="utf-8")
+    os.utime(hostile, (FIXED_MTIME - 10**8, FIXED_MTIME - 10**8))  # the oldest dump: last in the list
+    cli("index", str(dumps))
+    zebra = json.loads(cli("search", "zebra", "--json"))[0]["id"]
+    cli("star", zebra)
+    cli("note", zebra, "--set", f"mine{CLIPBOARD} clipboard {CLEAR} cleared {TITLE} title")
+    gone = "0123456789ab"
+    backup = {
+        "kind": "papers-backup",
+        "version": 1,
+        "stars": [{"id": gone, "title": f"Restored{TITLE}{CLEAR}Title", "starred_at": "2024-03-01T10:00:00+00:00"}],
+        "notes": [],
+        "seen": [],
+    }
+    (tmp_path / "backup.json").write_text(json.dumps(backup), encoding="utf-8")
+    cli("restore", str(tmp_path / "backup.json"))
+
+    raw = tmp_path / "terminal.raw"
+    # A tmux server started without a terminal may hand COLUMNS=80 LINES=24 to
+    # its panes; empty values make papers ask the pane for its real size.
+    with terminal([str(dumps)], size=(160, 50), env_extra={"COLUMNS": "", "LINES": ""}) as term:
+        term.wait_for("of 161 papers")  # the zebra paper (the oldest dump) is not on screen yet
+        term.tmux("pipe-pane", "-o", "-t", term.session, f"cat >> {shlex.quote(str(raw))}")
+        term.send("/")
+        term.type("zebra")
+        term.wait_for("1 of 161 papers")
+        term.escape()
+        screen = term.wait_for("cleared")  # the note, in the detail pane
+        assert "name.txt" in screen and "␛" in screen
+        term.send("n")
+        term.wait_for("Note on")  # the in-app editor, with the note's text
+        term.escape()
+        term.wait_gone("Note on")
+        term.send("f")
+        term.wait_for("filter: starred")
+        term.send("/")
+        term.send("C-u")
+        term.escape()
+        term.wait_for("2 of 161 papers")
+        term.send("j")
+        term.wait_for("Its dumps are gone")
+        term.send("s")
+        term.wait_for("Unstarred: Restored")
+        title = term.tmux("display-message", "-p", "-t", term.session, "#{pane_title}")
+        term.send("q")
+        term.wait_exit()
+    written = raw.read_bytes()
+    assert "␛".encode() in written  # the hostile text was drawn, as symbols
+    for sequence in (CLIPBOARD, TITLE, CLEAR + "name", CLEAR + "Title", CLEAR + " cleared", "\x1b]52"):
+        assert sequence.encode() not in written, repr(sequence)
+    assert "PWNED" not in title

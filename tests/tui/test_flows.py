@@ -9,7 +9,7 @@ from textual.widgets import Input, Static, TextArea
 
 from reader.core.config import Config
 from reader.core.locations import Locations
-from reader.core.models import Filter, Sort
+from reader.core.views import Filter, Sort
 from reader.tui.screens.confirm import ConfirmScreen
 from reader.tui.screens.help import HelpScreen
 from reader.tui.screens.note import NoteEditor
@@ -89,7 +89,7 @@ async def test_navigation_and_seen(make_app: MakeApp) -> None:
         assert results.cursor == 0
         first = results.current
         assert first is not None
-        await pilot.pause(0.5)  # a paper shown for a moment becomes seen
+        await settle(pilot, 0.5)  # a paper shown for a moment becomes seen
         assert first in app.library.store.seen()
         title = app.library.paper(first).title
         assert title in detail_text(screen)
@@ -104,9 +104,11 @@ async def test_star_from_the_list(make_app: MakeApp) -> None:
         pid = screen.results.current
         assert pid is not None
         await pilot.press("s")
+        await settle(pilot)
         assert pid in app.library.store.starred()
         assert "★ starred" in detail_text(screen)
         await pilot.press("s")
+        await settle(pilot)
         assert pid not in app.library.store.starred()
 
 
@@ -120,7 +122,7 @@ async def test_note_save_and_cancel(make_app: MakeApp) -> None:
         assert isinstance(app.screen, NoteEditor)
         await pilot.press(*"read later")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         note = app.library.note(pid)
         assert note is not None and note.text == "read later"
         assert "read later" in detail_text(main_screen(app))
@@ -152,6 +154,7 @@ async def test_filter_and_sort_cycle(make_app: MakeApp) -> None:
         await settle(pilot)
         screen = main_screen(app)
         await pilot.press("s")
+        await settle(pilot)
         starred = screen.results.current
         await pilot.press("f")
         await settle(pilot)
@@ -195,7 +198,7 @@ async def test_open_reading_view_and_back(make_app: MakeApp) -> None:
         assert HOPPER in detail_text(app.screen)
         await pilot.press("s")
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         screen = main_screen(app)
         assert screen.results.current in app.library.store.starred()
 
@@ -216,7 +219,7 @@ async def test_help_and_palette(make_app: MakeApp) -> None:
         await pilot.press(*"Star")
         await pilot.pause(0.5)
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await settle(pilot)
         assert pid in app.library.store.starred()
 
 
@@ -239,8 +242,10 @@ async def test_keys_can_be_rebound_in_config(make_app: MakeApp) -> None:
         await settle(pilot)
         pid = main_screen(app).results.current
         await pilot.press("s")
+        await settle(pilot)
         assert pid not in app.library.store.starred()
         await pilot.press("x")
+        await settle(pilot)
         assert pid in app.library.store.starred()
 
 
@@ -252,7 +257,7 @@ async def test_open_and_copy(make_app: MakeApp, monkeypatch: object) -> None:
         await pilot.press("slash", *"title:hopper", "enter")
         await settle(pilot)
         await pilot.press("o", "y")
-        await pilot.pause()
+        await settle(pilot)
         assert opened == [
             "https://huggingface.co/papers?q=Benchmarking+and+Dissecting+the+Nvidia+Hopper+GPU+Architecture"
         ]
@@ -294,7 +299,7 @@ async def test_narrow_terminal_stacks_the_panes(make_app: MakeApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         screen = main_screen(app)
-        assert screen.has_class("-narrow")
+        assert screen.paper_list.has_class("-narrow")
         assert screen.query_one(PaperView).region.y > screen.results.region.y
 
 
@@ -334,7 +339,7 @@ async def test_export_dialog_writes_the_starred_list(make_app: MakeApp, tmp_path
         await pilot.press("slash", *"title:hopper", "enter")
         await settle(pilot)
         await pilot.press("s", "n", *"for the review", "ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("x")
         await pilot.pause()
         assert isinstance(app.screen, ExportScreen)
@@ -344,7 +349,7 @@ async def test_export_dialog_writes_the_starred_list(make_app: MakeApp, tmp_path
         assert path.value.endswith("papers-starred.bib")
         path.value = str(tmp_path / "mine.bib")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert not isinstance(app.screen, ExportScreen)
         text = (tmp_path / "mine.bib").read_text()
         assert "Nvidia Hopper GPU" in text and "for the review" in text
@@ -352,7 +357,7 @@ async def test_export_dialog_writes_the_starred_list(make_app: MakeApp, tmp_path
         await pilot.press("x")
         await pilot.pause()
         await pilot.press("ctrl+y")
-        await pilot.pause()
+        await settle(pilot)
         assert app.clipboard.startswith("# Reading list")
 
 
@@ -363,12 +368,13 @@ async def test_export_dialog_sorts_and_groups(make_app: MakeApp, tmp_path: Path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("s", "j", "s")
+        await settle(pilot)
         await pilot.press("x")
         await pilot.pause()
         app.screen.query_one("#export-sort", Select).value = "title"
         app.screen.query_one("#export-group", Checkbox).value = True
         app.screen.query_one("#export-path", Input).value = str(tmp_path / "grouped.md")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         text = (tmp_path / "grouped.md").read_text()
         assert "## 2024-03-20" in text and "### [" in text

@@ -15,9 +15,10 @@ import pytest
 import rispy
 from bibtexparser.middlewares import LatexDecodingMiddleware
 
-from reader.core.export import FORMAT_NAMES, FORMATS, Options, Order, Scope, format_names
+from reader.core.export import FORMAT_NAMES, FORMATS, Options, Scope, format_names
 from reader.core.library import Library
 from reader.core.store import Note
+from reader.core.views import Sort
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
@@ -122,11 +123,11 @@ def test_scopes(starred: Library) -> None:
 
 
 def test_order_and_markdown_grouped_by_date(starred: Library, dumps: Path) -> None:
-    by_title = [i.paper.title for i in starred.export_items(order=Order.TITLE)]
+    by_title = [i.paper.title for i in starred.export_items(sort=Sort.TITLE)]
     assert by_title == sorted(by_title, key=str.casefold)
     natural = [i.paper.title for i in starred.export_items()]
     assert natural[0] == GONE_TITLE  # the newest star first
-    text, _ = starred.export("markdown", options=Options(Order.TITLE, group_by_date=True))
+    text, _ = starred.export("markdown", options=Options(Sort.TITLE, group_by_date=True))
     text = text.replace(str(dumps.resolve()), "<dumps>")
     golden = GOLDEN / "starred.markdown-by-date.md"
     if UPDATE:

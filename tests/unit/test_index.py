@@ -13,7 +13,7 @@ from reader.core.errors import IndexBusyError
 from reader.core.index import Indexer, writer_lock
 from reader.core.library import Library
 from reader.core.locations import Locations
-from reader.core.models import Filter
+from reader.core.views import Filter
 from tests.helpers import hold_index_lock
 
 ABSTRACT = "We propose a method for testing indexers that is thorough and dependable. " * 5

@@ -8,7 +8,7 @@ import pytest
 
 from reader.core.errors import QueryError
 from reader.core.library import Library
-from reader.core.models import Filter, Sort
+from reader.core.views import Filter, Sort
 
 
 def texts(library: Library, query: str) -> list[str]:

@@ -1,9 +1,11 @@
 """Exports of the user's papers: a registry of formats, one module each.
 
-`items()` picks what is exported (starred papers, papers with a note, or a
-search's results) and pairs each paper with the user's note; each format
-turns those items into text. A paper whose dumps are gone is exported from
-the title the store kept, and says its abstract is not available.
+`Library.export_items()` picks what is exported (starred papers, papers with
+a note, or a search's results), orders it with a `Sort` (the one vocabulary
+of `reader.core.views`, shared with search) and pairs each paper with the
+user's note; each format turns those items into text. A paper whose dumps
+are gone is exported from the title the store kept, and says its abstract is
+not available.
 """
 
 from __future__ import annotations
@@ -16,24 +18,16 @@ from enum import StrEnum
 from ..errors import PapersError
 from ..links import paper_url
 from ..models import Paper, UserState
+from ..views import Sort
 
 NO_ABSTRACT = "(abstract not available: the dump this paper came from was removed)"
-
-
-class Order(StrEnum):
-    """How exported papers are sorted."""
-
-    NATURAL = "natural"  # starred: newest star first; noted: newest note first; results: by rank
-    STARRED = "starred"
-    DATE = "date"  # newest dump first
-    TITLE = "title"
 
 
 @dataclass(frozen=True, slots=True)
 class Options:
     """How the user asked for an export: the order, and (Markdown) grouping."""
 
-    order: Order = Order.NATURAL
+    sort: Sort = Sort.RELEVANCE
     group_by_date: bool = False
 
 
@@ -66,18 +60,6 @@ class ExportItem:
 
 
 Renderer = Callable[[Sequence[ExportItem], Options], str]
-
-
-def ordered(items: Sequence[ExportItem], order: Order) -> list[ExportItem]:
-    """Items in the order asked for (stable: ties keep their first order)."""
-    if order is Order.TITLE:
-        return sorted(items, key=lambda i: i.paper.title.casefold())
-    if order is Order.DATE:
-        return sorted(items, key=lambda i: i.date or dt.date.min, reverse=True)
-    if order is Order.STARRED:
-        far_past = dt.datetime.min.replace(tzinfo=dt.UTC)
-        return sorted(items, key=lambda i: i.state.starred_at or far_past, reverse=True)
-    return list(items)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,30 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, RadioButton, RadioSet, Select
+from textual.worker import get_current_worker
 
 from ...core.atomic import write_atomic
 from ...core.errors import PapersError
-from ...core.export import FORMAT_NAMES, Options, Order, Scope, get_format
+from ...core.export import FORMAT_NAMES, Options, Scope, get_format
+from ...core.library import Library
+from ...core.text import printable
+from ...core.views import SORTS, Sort, sort_named
 from .confirm import ConfirmScreen
 
-if TYPE_CHECKING:
-    from ..app import PapersApp
-
-ORDER_LABELS = {
-    Order.NATURAL: "Newest first",
-    Order.DATE: "By dump date",
-    Order.TITLE: "By title",
-    Order.STARRED: "By starred time",
-}
 SCOPE_LABELS = {
     Scope.STARRED: "Starred papers",
     Scope.RESULTS: "The current search results",
@@ -44,8 +39,15 @@ def default_path(format_name: str, scope: Scope) -> Path:
     return default_folder() / f"papers-{scope.value}.{get_format(format_name).extension}"
 
 
+def sort_choice(sort: Sort) -> str:
+    """How the dialog names a sort: relevance keeps the list's own order
+    (newest star or note first, or the search's rank)."""
+    return "Newest first / by rank" if sort is Sort.RELEVANCE else f"By {sort.label}"
+
+
 class ExportScreen(ModalScreen[None]):
-    """Pick what to export and where; the result is a file or the clipboard."""
+    """Pick what to export and where; the result is a file or the clipboard.
+    The export is read and written in a worker."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
@@ -53,8 +55,18 @@ class ExportScreen(ModalScreen[None]):
         Binding("ctrl+y", "copy", "Copy to clipboard"),
     ]
 
-    def __init__(self, query: str) -> None:
+    class _Done(Message):
+        """An export finished: its text (for the clipboard) or its file."""
+
+        def __init__(self, count: int, text: str = "", path: Path | None = None) -> None:
+            super().__init__()
+            self.count = count
+            self.text = text
+            self.path = path
+
+    def __init__(self, library: Library, query: str) -> None:
         super().__init__()
+        self.library = library
         self.search_query = query
         self.format_name = "markdown"
         self.scope = Scope.STARRED
@@ -72,11 +84,11 @@ class ExportScreen(ModalScreen[None]):
             with RadioSet(id="export-scope"):
                 for scope, label in SCOPE_LABELS.items():
                     text = label if scope is not Scope.RESULTS else f"{label} ({self.search_query or 'all papers'})"
-                    yield RadioButton(text, value=scope is self.scope, name=scope.value)
+                    yield RadioButton(Content(printable(text)), value=scope is self.scope, name=scope.value)
             with Horizontal(id="export-order"):
                 yield Select(
-                    [(label, order.value) for order, label in ORDER_LABELS.items()],
-                    value=Order.NATURAL.value,
+                    [(sort_choice(sort), sort.name) for sort in SORTS.values()],
+                    value=Sort.RELEVANCE.name,
                     allow_blank=False,
                     id="export-sort",
                 )
@@ -90,13 +102,6 @@ class ExportScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#export-format", Select).focus()
-
-    @property
-    def papers_app(self) -> PapersApp:
-        from ..app import PapersApp
-
-        assert isinstance(self.app, PapersApp)
-        return self.app
 
     # choices -------------------------------------------------------------
     @on(Select.Changed, "#export-format")
@@ -120,16 +125,34 @@ class ExportScreen(ModalScreen[None]):
             self._path_edited = False
 
     # actions ---------------------------------------------------------------
-    def _export_text(self) -> tuple[str, int] | None:
+    def _options(self) -> Options:
+        sort = sort_named(str(self.query_one("#export-sort", Select).value))
+        return Options(sort, self.query_one("#export-group", Checkbox).value)
+
+    @work(thread=True, exclusive=True, group="export")
+    def _export(self, format_name: str, scope: Scope, options: Options, path: Path | None) -> None:
+        """Read and render the export, and write it to `path` if there is one."""
         try:
-            options = Options(
-                Order(str(self.query_one("#export-sort", Select).value)),
-                self.query_one("#export-group", Checkbox).value,
-            )
-            return self.papers_app.library.export(self.format_name, self.scope, self.search_query, options)
+            text, count = self.library.export(format_name, scope, self.search_query, options)
+            if path is not None:
+                write_atomic(path, text)
         except PapersError as error:
             self.notify(str(error), severity="error", markup=False)
-            return None
+            return
+        except OSError as error:
+            self.notify(f"Cannot write {path}: {error.strerror}", severity="error", markup=False)
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(self._Done(count, "" if path else text, path))
+
+    @on(_Done)
+    def _done(self, event: _Done) -> None:
+        if event.path is not None:
+            self.notify(f"Exported {event.count} papers to {event.path}", title="Export", markup=False, timeout=8)
+        else:
+            self.app.copy_to_clipboard(event.text)
+            self.notify(f"Copied {event.count} papers ({self.format_name}) to the clipboard", timeout=5)
+        self.dismiss(None)
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
@@ -143,32 +166,17 @@ class ExportScreen(ModalScreen[None]):
                 if overwrite:
                     self._write(path)
 
-            self.app.push_screen(ConfirmScreen(f"{path} exists. Overwrite it?", "Overwrite", "Keep it"), answered)
+            question = f"{printable(str(path))} exists. Overwrite it?"
+            self.app.push_screen(ConfirmScreen(question, "Overwrite", "Keep it"), answered)
             return
         self._write(path)
 
     def _write(self, path: Path) -> None:
-        rendered = self._export_text()
-        if rendered is None:
-            return
-        text, count = rendered
-        try:
-            write_atomic(path, text)
-        except OSError as error:
-            self.notify(f"Cannot write {path}: {error.strerror}", severity="error", markup=False)
-            return
-        self.notify(f"Exported {count} papers to {path}", title="Export", markup=False, timeout=8)
-        self.dismiss(None)
+        self._export(self.format_name, self.scope, self._options(), path)
 
     @on(Button.Pressed, "#copy")
     def action_copy(self) -> None:
-        rendered = self._export_text()
-        if rendered is None:
-            return
-        text, count = rendered
-        self.app.copy_to_clipboard(text)
-        self.notify(f"Copied {count} papers ({self.format_name}) to the clipboard", timeout=5)
-        self.dismiss(None)
+        self._export(self.format_name, self.scope, self._options(), None)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

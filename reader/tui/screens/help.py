@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from ...core.text import printable
 from ..commands import NAVIGATION_HELP, all_commands
 
 QUERY_HELP: tuple[tuple[str, str], ...] = (
@@ -31,7 +32,8 @@ def help_content(keymap: Mapping[str, str]) -> Content:
     """The help text, with keys as the user's config has bound them."""
     rows: list[Content] = [Content.styled("Keys\n", "bold $accent")]
     for command in all_commands():
-        keys = ", ".join(key_label(k) for k in keymap.get(command.id, command.key).split(","))
+        # Keys come from the user's config file: shown, never sent as controls.
+        keys = printable(", ".join(key_label(k) for k in keymap.get(command.id, command.key).split(",")))
         rows.append(Content.assemble((f"  {keys:<18}", "bold"), f"{command.help}\n"))
     for keys, text in NAVIGATION_HELP:
         rows.append(Content.assemble((f"  {keys:<18}", "bold"), f"{text}\n"))

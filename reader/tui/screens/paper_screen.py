@@ -1,66 +1,114 @@
-"""What every screen showing a paper can do with it: star, note, open, copy."""
+"""What every screen showing a paper can do with it: star, note, open, copy.
+
+The commands act on the paper the screen says is current; while there is
+none they are unavailable (greyed in the footer and the palette). Reads run
+in thread workers and writes on the writer thread (reader/tui/writes.py), so
+a store locked by another process never freezes the screen.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
-from textual.content import Content
-from textual.screen import Screen
+from textual import on, work
+from textual.message import Message
+from textual.worker import get_current_worker
 
 from ...core.editor import edit_text
 from ...core.errors import PapersError
 from ...core.links import paper_url
-from ...core.models import Paper
-from ...core.search import ParsedQuery
-from ..commands import PAPER_COMMANDS
-from ..widgets.paper_view import paper_content
+from ...core.models import Paper, UserState
+from ...core.text import printable
+from ..commands import PAPER_COMMANDS, Command
+from ..widgets.paper_view import Detail
+from ..writes import in_writer
+from .base import PapersScreen
 from .note import NoteEditor
 
-if TYPE_CHECKING:
-    from ..app import PapersApp
+NO_PAPER = "no paper selected"
+
+Then = Callable[[Paper, UserState], None]
 
 
-class PaperScreen(Screen[None]):
+class PaperScreen(PapersScreen):
     """A screen with a current paper. Subclasses say which paper that is and
     redraw it after a change; every change is in the store before it shows."""
 
     BINDINGS = [command.binding() for command in PAPER_COMMANDS]
+    PALETTE = PAPER_COMMANDS
 
-    @property
-    def papers_app(self) -> PapersApp:
-        from ..app import PapersApp
+    class _Fetched(Message):
+        """A paper (and the user's state of it) read for a command, to act on in the UI thread."""
 
-        assert isinstance(self.app, PapersApp)
-        return self.app
+        def __init__(self, paper: Paper, state: UserState, then: Then) -> None:
+            super().__init__()
+            self.paper = paper
+            self.state = state
+            self.then = then
 
-    def current_paper(self) -> Paper | None:
+    def current_paper_id(self) -> str | None:
         """The paper the commands act on (screens with one override this)."""
         return None
 
     def paper_changed(self, paper_id: str) -> None:
         """Redraw after the star or note of a paper changed."""
 
-    def render_paper(self, paper: Paper, parsed: ParsedQuery | None) -> Content:
-        """The detail content of a paper with the query's terms highlighted."""
-        library = self.papers_app.library
-        state = library.state(paper.id)
-        abstract_spans = library.highlights(paper.abstract, parsed) if parsed else []
-        title_spans = library.highlights(paper.title, parsed, "title") if parsed else []
-        return paper_content(paper, state, abstract_spans, title_spans)
+    def shown_detail(self) -> Detail | None:
+        """The detail last read for the screen (screens that show one override this)."""
+        return None
 
-    def _paper_or_bell(self) -> Paper | None:
-        paper = self.current_paper()
-        if paper is None:
-            self.app.bell()
-        return paper
+    def unavailable(self, command: Command) -> str | None:
+        if command.needs_paper and self.current_paper_id() is None:
+            return NO_PAPER
+        return None
 
-    def action_toggle_star(self) -> None:
-        paper = self._paper_or_bell()
-        if paper is None:
+    # reading a paper for a command -----------------------------------------
+    def with_paper(self, then: Then) -> None:
+        """Call `then` with the current paper and the user's state of it: at
+        once if the screen shows it (keys typed next reach what `then` opens),
+        else once a worker has read it."""
+        paper_id = self.current_paper_id()
+        if paper_id is None:
             return
+        shown = self.shown_detail()
+        if shown is not None and shown.paper.id == paper_id:
+            then(shown.paper, shown.state)
+        else:
+            self._fetch(paper_id, then)
+
+    @work(thread=True, group="fetch")
+    def _fetch(self, paper_id: str, then: Then) -> None:
         try:
-            starred = self.papers_app.library.toggle_star(paper)
+            paper = self.library.paper(paper_id)
+            state = self.library.state(paper_id)
+        except PapersError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(self._Fetched(paper, state, then))
+
+    @on(_Fetched)
+    def _fetched(self, event: _Fetched) -> None:
+        event.stop()
+        event.then(event.paper, event.state)
+
+    # commands ----------------------------------------------------------------
+    def action_toggle_star(self) -> None:
+        paper_id = self.current_paper_id()
+        if paper_id is not None:
+            self._toggle_star(paper_id)
+
+    @work(group="write")
+    async def _toggle_star(self, paper_id: str) -> None:
+        library = self.library
+
+        def write() -> tuple[Paper, bool]:
+            paper = library.paper(paper_id)
+            return paper, library.toggle_star(paper)
+
+        try:
+            paper, starred = await in_writer(write)
         except PapersError as error:
             self.notify(str(error), severity="error", markup=False)
             return
@@ -68,24 +116,24 @@ class PaperScreen(Screen[None]):
         self.notify(("Starred: " if starred else "Unstarred: ") + paper.title, markup=False, timeout=2)
 
     def action_edit_note(self) -> None:
-        paper = self._paper_or_bell()
-        if paper is None:
-            return
-        current = self.papers_app.library.note(paper.id)
-        base = current.updated_at if current else None
+        self.with_paper(self._edit_in_app)
+
+    def _edit_in_app(self, paper: Paper, state: UserState) -> None:
+        base = state.note_updated_at
 
         def saved(text: str | None) -> None:
             if text is not None:
                 self._save_note(paper, text, base)
 
-        self.app.push_screen(NoteEditor(paper.title, current.text if current else ""), saved)
+        # Shown as it may reach the terminal: a control character in a note
+        # (from a restored backup) is edited as its visible symbol.
+        self.app.push_screen(NoteEditor(printable(paper.title), printable(state.note)), saved)
 
     def action_edit_note_external(self) -> None:
-        paper = self._paper_or_bell()
-        if paper is None:
-            return
-        current = self.papers_app.library.note(paper.id)
-        before = current.text if current else ""
+        self.with_paper(self._edit_in_editor)
+
+    def _edit_in_editor(self, paper: Paper, state: UserState) -> None:
+        before = state.note
         try:
             with self.app.suspend():
                 text = edit_text(before, f"the note on {paper.title!r}")
@@ -94,11 +142,13 @@ class PaperScreen(Screen[None]):
             return
         self.app.refresh()
         if text != before:
-            self._save_note(paper, text, current.updated_at if current else None)
+            self._save_note(paper, text, state.note_updated_at)
 
-    def _save_note(self, paper: Paper, text: str, base: dt.datetime | None) -> None:
+    @work(group="write")
+    async def _save_note(self, paper: Paper, text: str, base: dt.datetime | None) -> None:
+        library = self.library
         try:
-            result = self.papers_app.library.save_note(paper, text, base, check_base=True)
+            result = await in_writer(lambda: library.save_note(paper, text, base, check_base=True))
         except PapersError as error:
             self.notify(f"Note NOT saved: {error}", severity="error", markup=False, timeout=10)
             return
@@ -109,14 +159,16 @@ class PaperScreen(Screen[None]):
             self.notify("Note saved" if result.note else "Note deleted", timeout=2)
 
     def action_open_browser(self) -> None:
-        paper = self._paper_or_bell()
-        if paper is not None:
-            url = paper_url(paper)
-            self.app.open_url(url)
-            self.notify(f"Opening {url}", markup=False, timeout=3)
+        self.with_paper(self._open_browser)
+
+    def _open_browser(self, paper: Paper, _state: UserState) -> None:
+        url = paper_url(paper)
+        self.app.open_url(url)
+        self.notify(f"Opening {url}", markup=False, timeout=3)
 
     def action_copy_paper(self) -> None:
-        paper = self._paper_or_bell()
-        if paper is not None:
-            self.app.copy_to_clipboard(f"{paper.title}\n{paper_url(paper)}")
-            self.notify("Copied the title and link", timeout=2)
+        self.with_paper(self._copy)
+
+    def _copy(self, paper: Paper, _state: UserState) -> None:
+        self.app.copy_to_clipboard(f"{paper.title}\n{paper_url(paper)}")
+        self.notify("Copied the title and link", timeout=2)

@@ -1,12 +1,15 @@
 """The detail pane: one paper, with the query's terms highlighted.
 
 Text from dumps and notes is data: it goes into `Content` objects as plain
-text (never parsed as markup), so `[bold]` or `[/]` shows as typed.
+text (never parsed as markup), so `[bold]` or `[/]` shows as typed, and
+through `printable()`, so an escape sequence in a file name, a note or a
+restored title shows as symbols instead of reaching the terminal.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import PurePath
 
 from textual.app import ComposeResult
@@ -16,14 +19,17 @@ from textual.content import Content
 from textual.style import Style
 from textual.widgets import Static
 
+from ...core.library import Library
 from ...core.links import urls
 from ...core.models import Paper, UserState
+from ...core.search import ParsedQuery
+from ...core.text import printable
 
 HIT = "bold $text on $warning-muted"
 
 
 def _highlighted(text: str, spans: Sequence[tuple[int, int]], base: str = "") -> Content:
-    content = Content(text)
+    content = Content(printable(text))  # one character for one: the spans still fit
     if base:
         content = content.stylize(base)
     for start, end, url in urls(text):
@@ -47,12 +53,12 @@ def paper_content(
     else:
         marks.append(("☆ not starred", "$text-muted"))
     marks.append(("seen" if state.seen_at else "● new", "$text-muted" if state.seen_at else "bold $success"))
-    marks.append((f"ID {paper.id}", "$text-muted"))
+    marks.append((f"ID {printable(paper.id)}", "$text-muted"))
     parts.append(Content("  ·  ").join(Content.styled(text, style) for text, style in marks))
     parts.append(Content("\n"))
     for dump in paper.dumps:
         when = dump.date.isoformat() if dump.date else "undated"
-        parts.append(Content.styled(f"in {when}  {PurePath(dump.path).name}\n", "$text-muted"))
+        parts.append(Content.styled(f"in {when}  {printable(PurePath(dump.path).name)}\n", "$text-muted"))
     parts.append(Content("\n"))
     if paper.abstract:
         parts.append(_highlighted(paper.abstract, abstract_spans))
@@ -66,6 +72,25 @@ def paper_content(
     else:
         parts.append(Content.styled("No note: press n to write one.", "$text-muted"))
     return Content.assemble(*parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Detail:
+    """One paper as the detail pane shows it, read in a worker."""
+
+    paper: Paper
+    state: UserState
+    content: Content
+
+
+def read_detail(library: Library, paper_id: str, parsed: ParsedQuery | None) -> Detail:
+    """Read a paper and the user's state of it, and lay it out (worker side:
+    it reads the index and the store). Raises PapersError."""
+    paper = library.paper(paper_id)
+    state = library.state(paper_id)
+    abstract_spans = library.highlights(paper.abstract, parsed) if parsed else []
+    title_spans = library.highlights(paper.title, parsed, "title") if parsed else []
+    return Detail(paper, state, paper_content(paper, state, abstract_spans, title_spans))
 
 
 class PaperView(VerticalScroll, can_focus=True):

@@ -1,13 +1,15 @@
 """The result list: a Line-API virtual list that holds only paper IDs.
 
-It renders the visible rows on demand, asking its row source for just those
-papers, so 100,000 results cost what 30 do (FACTS.md: OptionList and
-DataTable take 12 to 16 s to fill 100k rows; this takes ~0.1 s).
+It renders the visible rows on demand from the rows it was given, so 100,000
+results cost what 30 do (docs/architecture.md: OptionList and DataTable take
+12 to 16 s to fill 100k rows; this takes ~0.1 s). It never reads the library:
+a row it lacks is drawn blank and asked for (RowsWanted, with a screenful
+either side), and its owner fetches rows in a worker and hands them in.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
@@ -32,10 +34,9 @@ class Row:
     date: str
 
 
-RowSource = Callable[[Sequence[str]], dict[str, Row]]
-
 STAR = "★"
 UNSEEN = "●"
+LOADING = Row("", False, True, "")  # drawn until the row's fetch comes back
 
 
 class ResultList(ScrollView, can_focus=True):
@@ -74,20 +75,29 @@ class ResultList(ScrollView, can_focus=True):
             super().__init__()
             self.paper_id = paper_id
 
-    def __init__(self, source: RowSource, *, id: str | None = None) -> None:
+    class RowsWanted(Message):
+        """Rows to fetch (in a worker) and hand in with `add_rows`."""
+
+        def __init__(self, paper_ids: list[str]) -> None:
+            super().__init__()
+            self.paper_ids = paper_ids
+
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.source = source
         self.ids: list[str] = []
         self.empty_text = "No papers"
         self._rows: dict[str, Row] = {}
+        self._asked: set[str] = set()
 
     # content -----------------------------------------------------------
-    def set_ids(self, ids: Sequence[str], keep: str | None = None) -> None:
-        """Show new results. If `keep` is among them the cursor stays on it,
-        at the same height on screen, so a new search does not lose your place."""
+    def set_ids(self, ids: Sequence[str], keep: str | None = None, rows: Mapping[str, Row] | None = None) -> None:
+        """Show new results, with the rows already fetched for them. If `keep`
+        is among them the cursor stays on it, at the same height on screen,
+        so a new search does not lose your place."""
         screen_row = self.cursor - int(self.scroll_offset.y)
         self.ids = list(ids)
-        self._rows.clear()
+        self._rows = dict(rows or {})
+        self._asked.clear()
         self.virtual_size = Size(self.size.width, len(self.ids))
         index = self.ids.index(keep) if keep is not None and keep in self.ids else 0
         if keep is not None and keep in self.ids:
@@ -97,14 +107,20 @@ class ResultList(ScrollView, can_focus=True):
         self.cursor = index
         self.refresh()
 
-    def refresh_rows(self, paper_ids: Sequence[str] | None = None) -> None:
-        """Forget cached rows (all, or of some papers) after their state changed."""
-        if paper_ids is None:
-            self._rows.clear()
-        else:
-            for pid in paper_ids:
-                self._rows.pop(pid, None)
+    def add_rows(self, rows: Mapping[str, Row], replace: bool = False) -> None:
+        """Rows fetched for this list. Without `replace` a row already here
+        stays: a slow, older fetch must not undo a newer change."""
+        for pid, row in rows.items():
+            if replace or pid not in self._rows:
+                self._rows[pid] = row
+        self._asked.difference_update(rows)
         self.refresh()
+
+    def visible_ids(self) -> list[str]:
+        """The IDs on screen now, and a screenful either side."""
+        top = int(self.scroll_offset.y)
+        height = max(1, self.size.height)
+        return self.ids[max(0, top - height) : top + 2 * height]
 
     @property
     def current(self) -> str | None:
@@ -144,6 +160,9 @@ class ResultList(ScrollView, can_focus=True):
     def action_page_up(self) -> None:
         self.cursor -= max(1, self.size.height - 1)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return None if action == "select" and self.current is None else True
+
     def action_select(self) -> None:
         if self.current is not None:
             self.post_message(self.Selected(self.current))
@@ -160,11 +179,12 @@ class ResultList(ScrollView, can_focus=True):
         self.virtual_size = Size(self.size.width, len(self.ids))
 
     # rendering ---------------------------------------------------------
-    def _rows_for(self, first: int) -> None:
-        """Fetch the rows of one screenful at once (one store query)."""
-        window = [pid for pid in self.ids[first : first + self.size.height + 1] if pid not in self._rows]
-        if window:
-            self._rows.update(self.source(window))
+    def _ask_for_rows(self) -> None:
+        """Ask once for the missing rows around the screen (one fetch)."""
+        wanted = [pid for pid in self.visible_ids() if pid not in self._rows and pid not in self._asked]
+        if wanted:
+            self._asked.update(wanted)
+            self.post_message(self.RowsWanted(wanted))
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
@@ -178,9 +198,10 @@ class ResultList(ScrollView, can_focus=True):
         if index >= len(self.ids):
             return Strip.blank(width, base)
         pid = self.ids[index]
-        if pid not in self._rows:
-            self._rows_for(int(self.scroll_offset.y))
-        row = self._rows.get(pid, Row(pid, False, True, ""))
+        row = self._rows.get(pid)
+        if row is None:
+            self._ask_for_rows()
+            row = LOADING
         line_style = base
         if index == self.cursor:
             cursor = self.get_component_rich_style("result-list--cursor")

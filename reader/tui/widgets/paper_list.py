@@ -1,0 +1,268 @@
+"""A list of papers from any source of IDs, the current paper's detail, and a
+status line; a narrow terminal stacks the detail under the list.
+
+Any screen can show one: it hands in the Library and, with `load()`, a
+source (a function of the Library giving a `Listing`). No library call runs
+on the UI thread (docs/architecture.md, "the worker rule"): the thread
+worker that runs the source also fetches the rows of the first screenfuls;
+rows scrolled into view and the current paper's detail have thread workers
+of their own, and the "seen" mark is written on the writer thread. Results
+come back as messages, dropped when their worker was cancelled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Container, Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import ProgressBar, Static
+from textual.worker import get_current_worker
+
+from ...core.errors import PapersError
+from ...core.library import Library
+from ...core.models import UserState
+from ...core.search import ParsedQuery
+from ...core.text import printable
+from ..writes import in_writer
+from .paper_view import Detail, PaperView, read_detail
+from .result_list import ResultList, Row
+
+SEEN_AFTER = 0.3  # a paper shown this long in the detail pane is seen
+NARROW = 100  # narrower than this: the detail goes under the list
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """What a source gives a paper list (built in a worker)."""
+
+    ids: tuple[str, ...]
+    total: int  # papers in the library
+    parsed: ParsedQuery | None = None  # the query, to highlight its terms
+    notices: tuple[str, ...] = ()
+    empty_text: str = "No papers"
+
+
+Source = Callable[[Library], Listing]
+
+
+def read_rows(library: Library, paper_ids: Sequence[str]) -> dict[str, Row]:
+    """The list rows of some papers (worker side: reads the index and the store)."""
+    papers = library.papers(paper_ids)
+    states = library.states(paper_ids)
+    rows: dict[str, Row] = {}
+    for pid in paper_ids:
+        paper = papers.get(pid)
+        if paper is None:
+            rows[pid] = Row(printable(pid), False, True, "")  # neither indexed nor kept: say which
+            continue
+        state = states.get(pid, UserState(pid))
+        date = paper.newest_date
+        rows[pid] = Row(
+            title=printable(paper.title),
+            starred=state.starred,
+            seen=state.seen_at is not None,
+            date=date.isoformat() if date else "",
+        )
+    return rows
+
+
+def _around(ids: Sequence[str], keep: str | None, height: int) -> list[str]:
+    """The IDs of the screenfuls around `keep` (or the top), to fetch with the list."""
+    index = ids.index(keep) if keep is not None and keep in ids else 0
+    return list(ids[max(0, index - 2 * height) : index + 2 * height])
+
+
+class PaperList(Vertical):
+    """Papers, the current one's detail, and a status line."""
+
+    class Listed(Message):
+        """A source's listing is shown."""
+
+        def __init__(self, listing: Listing) -> None:
+            super().__init__()
+            self.listing = listing
+
+    class Failed(Message):
+        """A source failed (a query that cannot be read): the last list stays."""
+
+        def __init__(self, message: str) -> None:
+            super().__init__()
+            self.message = message
+
+    class _Loaded(Message):
+        def __init__(self, listing: Listing, rows: dict[str, Row], keep: str | None) -> None:
+            super().__init__()
+            self.listing = listing
+            self.rows = rows
+            self.keep = keep
+
+    class _Rows(Message):
+        def __init__(self, rows: dict[str, Row], replace: bool) -> None:
+            super().__init__()
+            self.rows = rows
+            self.replace = replace
+
+    class _Detail(Message):
+        def __init__(self, paper_id: str, detail: Detail | str, keep_scroll: bool) -> None:
+            super().__init__()
+            self.paper_id = paper_id
+            self.detail = detail
+            self.keep_scroll = keep_scroll
+
+    def __init__(self, library: Library, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.library = library
+        self.parsed: ParsedQuery | None = None
+        self.detail: Detail | None = None  # what the detail pane shows
+        self._shown: str | None = None
+        self._seen_timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        with Container(id="panes"):
+            yield ResultList(id="results")
+            yield PaperView(id="paper")
+        with Horizontal(id="statusbar"):
+            yield Static(id="status", markup=False)
+            yield ProgressBar(id="progress", show_eta=False)
+
+    @property
+    def results(self) -> ResultList:
+        return self.query_one("#results", ResultList)
+
+    @property
+    def paper_view(self) -> PaperView:
+        return self.query_one("#paper", PaperView)
+
+    @property
+    def progress(self) -> ProgressBar:
+        return self.query_one("#progress", ProgressBar)
+
+    @property
+    def current_id(self) -> str | None:
+        return self.results.current
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < NARROW, "-narrow")
+
+    def set_status(self, status: Content) -> None:
+        self.query_one("#status", Static).update(status)
+
+    # the list -------------------------------------------------------------
+    def load(self, source: Source, keep: str | None = None) -> None:
+        """Show what `source` lists; the cursor stays on `keep` if it is there."""
+        self._list(source, keep, max(self.results.size.height, 24))
+
+    @work(thread=True, exclusive=True, group="list")
+    def _list(self, source: Source, keep: str | None, height: int) -> None:
+        """Run the source and fetch the first rows; a newer load cancels this one."""
+        worker = get_current_worker()
+        try:
+            listing = source(self.library)
+            rows = read_rows(self.library, _around(listing.ids, keep, height))
+        except PapersError as problem:
+            if not worker.is_cancelled:
+                self.post_message(self.Failed(str(problem)))
+            return
+        if not worker.is_cancelled:
+            self.post_message(self._Loaded(listing, rows, keep))
+
+    @on(_Loaded)
+    def _show_listing(self, event: _Loaded) -> None:
+        event.stop()
+        listing = event.listing
+        self.parsed = listing.parsed
+        results = self.results
+        results.empty_text = listing.empty_text
+        results.set_ids(listing.ids, event.keep, event.rows)
+        self.post_message(self.Listed(listing))
+
+    @on(ResultList.RowsWanted)
+    def _rows_wanted(self, event: ResultList.RowsWanted) -> None:
+        event.stop()
+        self._fetch_rows(event.paper_ids)
+
+    @work(thread=True, group="rows")
+    def _fetch_rows(self, paper_ids: list[str], replace: bool = False) -> None:
+        try:
+            rows = read_rows(self.library, paper_ids)
+        except PapersError:
+            rows = {pid: Row(printable(pid), False, True, "") for pid in paper_ids}
+        if not get_current_worker().is_cancelled:
+            self.post_message(self._Rows(rows, replace))
+
+    @on(_Rows)
+    def _add_rows(self, event: _Rows) -> None:
+        event.stop()
+        self.results.add_rows(event.rows, event.replace)
+
+    def refresh_papers(self, paper_ids: Sequence[str] | None = None) -> None:
+        """Read again the rows (of some papers, else those around the screen)
+        and the detail, after the user's marks changed."""
+        wanted = list(paper_ids) if paper_ids is not None else self.results.visible_ids()
+        if wanted:
+            self._fetch_rows(wanted, replace=True)
+        if self._shown is not None and (paper_ids is None or self._shown in paper_ids):
+            self.show(self._shown, keep_scroll=True)
+
+    # the detail pane -------------------------------------------------------
+    @on(ResultList.Highlighted)
+    def _highlighted(self, event: ResultList.Highlighted) -> None:
+        self.show(event.paper_id)
+        self.screen.refresh_bindings()  # commands that need a paper may have changed
+
+    def show(self, paper_id: str | None, keep_scroll: bool = False) -> None:
+        """Show a paper in the detail pane (read in a worker)."""
+        if paper_id != self._shown:
+            self.detail = None
+        self._shown = paper_id
+        if self._seen_timer is not None:
+            self._seen_timer.stop()
+        if paper_id is None:
+            self.paper_view.show(Content.styled("No paper selected.", "$text-muted"))
+            return
+        self._read_detail(paper_id, self.parsed, keep_scroll)
+
+    @work(thread=True, exclusive=True, group="detail")
+    def _read_detail(self, paper_id: str, parsed: ParsedQuery | None, keep_scroll: bool) -> None:
+        detail: Detail | str
+        try:
+            detail = read_detail(self.library, paper_id, parsed)
+        except PapersError as error:
+            detail = str(error)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self._Detail(paper_id, detail, keep_scroll))
+
+    @on(_Detail)
+    def _show_detail(self, event: _Detail) -> None:
+        event.stop()
+        if event.paper_id != self._shown:
+            return  # the cursor moved on meanwhile
+        if isinstance(event.detail, str):
+            self.paper_view.show(Content(printable(event.detail)))
+            return
+        self.detail = event.detail
+        self.paper_view.show(event.detail.content, keep_scroll=event.keep_scroll)
+        if event.detail.state.seen_at is None:
+            paper_id = event.paper_id
+            self._seen_timer = self.set_timer(SEEN_AFTER, lambda: self._seen_after_a_look(paper_id))
+
+    def _seen_after_a_look(self, paper_id: str) -> None:
+        if self._shown == paper_id:
+            self._mark_seen(paper_id)
+
+    @work(group="write")
+    async def _mark_seen(self, paper_id: str) -> None:
+        """A paper shown in the detail pane is seen (after a short look)."""
+        library = self.library
+        try:
+            await in_writer(lambda: library.mark_seen(library.paper(paper_id)))
+        except PapersError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.refresh_papers([paper_id])

@@ -1,0 +1,24 @@
+"""One thread for the user's writes: stars, notes and seen marks.
+
+A write may wait (up to the store's busy timeout) for another process that
+holds the store's write lock. On a thread of its own it holds up neither the
+screen nor the reads (readers of a WAL database do not wait for a writer),
+and the writes stay in the order they were made.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+
+_WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="papers-write")
+
+
+async def in_writer(write: Callable[[], T]) -> T:
+    """Run `write` on the writer thread; await it from an async worker (a
+    cancelled worker stops waiting, but a write once started completes)."""
+    return await asyncio.wrap_future(_WRITER.submit(write))
