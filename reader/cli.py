@@ -183,6 +183,7 @@ def print_report(report: IndexReport) -> None:
     if report.rebuilt_because:
         print(f"papers: rebuilt the index: {report.rebuilt_because}", file=sys.stderr)
     shown = [p for p in report.problems if p.severity != "info" or report.dumps_read]
+    shown.sort(key=lambda p: p.severity == "info")  # notes after the problems
     for problem in shown[:MAX_PROBLEMS_SHOWN]:
         print(f"  {problem}", file=sys.stderr)
     if len(shown) > MAX_PROBLEMS_SHOWN:
