@@ -76,7 +76,7 @@ def cards(count: int = 8, start: int = 0, page_date: dt.date = dt.date(2024, 3, 
                 published=dt.date(2023, 3, 8) if serial % 6 == 5 else page_date - dt.timedelta(days=1 + serial % 2),
                 comments=serial % 3,
                 github=f"https://github.com/lab{serial}/code{serial}" if serial % 2 == 0 else "",
-                summary=abstract.split(". ")[0].rstrip(".") + ".",
+                summary=" ".join(abstract.replace(". ", ", ").split()[:14]).rstrip(",.;:") + ".",
                 author_names=tuple(f"Author {serial}-{k}" for k in range(2 + serial)),
             )
         )

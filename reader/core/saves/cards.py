@@ -17,10 +17,17 @@ from dataclasses import dataclass, field
 
 from ..models import Entry, PaperMeta
 from ..text import paper_id
-from .dates import DateClues, MonthDay, page_url_date
+from .dates import PAGE_URL, DateClues, MonthDay, page_url_date
 from .furniture import CARD_KINDS, MENU_WORDS, Furniture, classify, key
 from .lines import Line
-from .prose import abstract_rank, looks_like_abstract, looks_like_summary, looks_like_title, title_problem
+from .prose import (
+    abstract_rank,
+    looks_like_abstract,
+    looks_like_summary,
+    looks_like_title,
+    title_cased,
+    title_problem,
+)
 from .result import ParsedDump
 
 # Longer than any real abstract: such a paragraph is junk, not a paper.
@@ -104,6 +111,9 @@ class CardReader:
         self.references: dict[int, str] = {}
         self.width = 0  # widest line: the wrap width of wrapped saves
         self.headings = 0
+        self.last_line_was_furniture = False
+        self.block_follows_furniture = False  # no blank line between the block and furniture above it
+        self.held_follows_furniture = False
 
     # lines -------------------------------------------------------------
     def feed(self, lines: Iterable[Line]) -> None:
@@ -133,6 +143,7 @@ class CardReader:
             if self.oversized:
                 self._report_oversized()
             self._end_block()
+            self.last_line_was_furniture = False
             return
         if self.oversized:
             return
@@ -144,15 +155,21 @@ class CardReader:
                 self._furniture(Furniture("user", line.number, text=line.text), line.urls)
                 return
         found = classify(line.text, line.number)
-        if found is not None and found.kind in ("chrome", "page", "number", "date") and self._mid_paragraph():
+        if found is not None and found.kind in ("chrome", "page", "number", "date") and self._mid_paragraph(found.kind):
             found = None  # a word of a wrapped paragraph (`community,`), not a menu
         if found is not None:
             self._end_block()
+            self.last_line_was_furniture = True
             self.parsed.skipped_lines += 1
             self._furniture(found, line.urls)
             return
         if line.urls:
             self.link_labels.extend((key(line.text), url) for url in line.urls)
+        if "/papers/" in line.text:
+            self.link_labels.extend(("", match[0]) for match in PAGE_URL.finditer(line.text))
+        if not self.block:
+            self.block_follows_furniture = self.last_line_was_furniture
+        self.last_line_was_furniture = False
         self.block.append(line)
         self.block_size += len(line.text)
         if self.block_size > MAX_PARAGRAPH:
@@ -161,12 +178,17 @@ class CardReader:
             self.block.clear()
             self.block_size = 0
 
-    def _mid_paragraph(self) -> bool:
-        """Is the block a wrapped paragraph that has not reached its end?"""
-        if len(self.block) < 2:
+    def _mid_paragraph(self, kind: str) -> bool:
+        """Is the block a wrapped paragraph (or title) that has not reached its end?"""
+        if not self.block:
             return False
         last = self.block[-1].text
-        return len(last) >= 50 and not last.endswith((".", "!", "?", ":"))
+        if last.endswith((".", "!", "?", ":")):
+            return False
+        if len(self.block) >= 2:
+            return len(last) >= 50
+        # One line as wide as the wrap: `Large Language` / `Models <…>`.
+        return kind in ("chrome", "page") and self.width >= 60 and len(last) >= self.width - 15
 
     def _report_oversized(self) -> None:
         self.parsed.report(self.oversized, f"paragraph of over {MAX_PARAGRAPH:,} characters; skipped")
@@ -177,6 +199,7 @@ class CardReader:
             block, self.block, self.block_size = self.block, [], 0
             self._release(None)
             self.held = block
+            self.held_follows_furniture = self.block_follows_furniture
 
     # furniture ---------------------------------------------------------
     def _furniture(self, item: Furniture, urls: tuple[str, ...] = ()) -> None:
@@ -236,7 +259,7 @@ class CardReader:
             and (len(block) >= 2 or (self.cards and not any(item.kind in CARD_KINDS for item in self.gaps[-1])))
         ):
             organisation = block.pop()
-        for piece in self._pieces(block):
+        for piece in self._pieces(block, self.held_follows_furniture):
             self._take(piece)
         if organisation is not None:
             self.gaps[-1].append(Furniture("org", organisation.number, text=organisation.text))
@@ -258,8 +281,21 @@ class CardReader:
             return False
         return not any(item.kind in CARD_KINDS for item in self.gaps[-1])
 
-    def _pieces(self, block: list[Line]) -> Iterator[_Piece]:
-        """A block (lines with no blank or furniture between) as paragraphs."""
+    def _pieces(self, block: list[Line], follows_furniture: bool = False) -> Iterator[_Piece]:
+        """A block (lines with no blank or furniture between) as paragraphs.
+
+        Right under card furniture (a select-all copy), the first line is the
+        title when the rest reads as its abstract."""
+        if follows_furniture and len(block) >= 2 and not block[0].heading and not block[1].heading:
+            head, tail = self._piece(block[:1]), self._piece(block[1:])
+            if (
+                looks_like_title(head.text)
+                and not head.text.endswith((".", ",", ";", "-"))
+                and (looks_like_abstract(tail.text) or looks_like_summary(tail.text))
+            ):
+                yield head
+                yield from self._pieces(block[1:])
+                return
         run: list[Line] = []
         heading_run: list[Line] = []
         for line in block:
@@ -273,6 +309,9 @@ class CardReader:
                 yield self._piece(heading_run, heading=True)
                 heading_run = []
             if len(line.text) >= UNWRAPPED_LINE:
+                if run and run[-1].text.endswith("-") and run[-1].text[-2:-1].isalnum():
+                    run.append(line)  # `image-` / `based …`: the line goes on
+                    continue
                 if run:
                     yield from self._split_run(run)
                     run = []
@@ -308,7 +347,11 @@ class CardReader:
             # The wrap width of what follows (its last line is short anyway).
             width = max(len(line.text) for line in (rest[:-1] if len(rest) > 1 else rest))
             after = _WORD.match(rest[0].text)
-            ends_paragraph = len(text) > width or (after is not None and len(text) + 1 + len(after[0]) <= width)
+            ends_paragraph = (
+                len(text) > width
+                or (after is not None and len(text) + 1 + len(after[0]) <= width)
+                or (title_cased(text) and not title_cased(rest[0].text))
+            )
             if not ends_paragraph:
                 continue
             head, tail = self._piece(run[: end + 1]), self._piece(run[end + 1 :])
@@ -365,7 +408,9 @@ class CardReader:
         parsed = self.parsed
         date, source = self.clues_with_urls().decide(self.mtime)
         parsed.date, parsed.date_source = date, source
-        reference = date or self.mtime
+        # Cards are published before the page lists them (a weekly or monthly
+        # page lists them over the month after its date).
+        reference = min(date + dt.timedelta(days=31), self.mtime) if date else self.mtime
         self._assign_furniture()
         entries: dict[str, tuple[int, Entry]] = {}
         for card in self.cards:

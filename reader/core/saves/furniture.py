@@ -140,7 +140,7 @@ CARD_KINDS = frozenset(
 )
 
 
-_TOKEN_IN_BRACKETS = re.compile(r"\[[^\[\]\s]{1,40}\]")
+_TOKEN_IN_BRACKETS = re.compile(r"\[[^\[\]\s:/]{1,40}\]")
 
 
 def classify(text: str, number: int) -> Furniture | None:

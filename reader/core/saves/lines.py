@@ -37,7 +37,8 @@ _PLACEHOLDER = re.compile(r"\[([^\[\]]{0,60})\]")
 _BUTTON = re.compile(r"\((?:BUTTON|IMG|IMAGE)\)", re.I)
 _LYNX_MARK = re.compile(r"\[\d{1,5}\]")
 _LYNX_REFERENCE = re.compile(r"^\s*(\d{1,5})\.\s+((?:https?|file|ftp|mailto):\S+)\s*$")
-_BULLET = re.compile(r"^(?:[*+•◦▪‣-]|\d{1,3}[.)])\s+(?=\S)")
+_BULLET = re.compile(r"^[*+•◦▪‣-]\s+(?=\S)")
+_SYMBOL_BULLET = re.compile(r"^[•◦▪‣]\s+(?=\S)")
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
@@ -122,10 +123,19 @@ class Cleaner:
         stripped = clean_text(_strip_placeholders(text))
         if stripped in ("-", "*", "+", "•", "◦", "o") and original.strip() != stripped:
             return  # a list item that only held an image
-        text = _BULLET.sub("", stripped)
+        # A bullet, not a dash of prose: indented, or spaced like a list.
+        if _SYMBOL_BULLET.match(stripped) or (
+            _BULLET.match(stripped) and (original[:1].isspace() or "  " in original[:6])
+        ):
+            stripped = _BULLET.sub("", stripped)
+        text = self.bullet(stripped)
         if not text and not urls:
             return  # a line that only held an image or a button
         yield Line(number, text, heading, tuple(urls))
+
+    def bullet(self, text: str) -> str:
+        """A list item's text (only a few shapes mark lists at the margin)."""
+        return text
 
     def marks(self, text: str) -> tuple[bool, str | None, list[str]]:
         """Take this shape's marks off a line: (heading?, text or None to drop, urls)."""
@@ -191,6 +201,9 @@ class Html2TextCleaner(Cleaner):
 class MarkdownCleaner(Cleaner):
     """Markdown from browser extensions and converters: headings, links and
     images, emphasis, bullets, front matter and block quotes."""
+
+    def bullet(self, text: str) -> str:
+        return _BULLET.sub("", text)
 
     def __init__(self) -> None:
         super().__init__()

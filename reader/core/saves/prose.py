@@ -8,6 +8,7 @@ _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]?(?:\s+(?=[A-Z0-9(\"“'‘])|$)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _ENDS_IN_URL = re.compile(r"(?:https?://|www\.)\S+$", re.I)
 _LETTER = re.compile(r"[^\W\d_]")
+_CAPITAL = re.compile(r"[A-Z0-9\u00c0-\u00de\u0391-\u03a9\u0410-\u042f]")
 _CUT = ("…", "...", "[…]", "(…)")
 _COMPLETE_END = (".", "!", "?", ")", "]", '"', "”", "'", "’", "}")
 
@@ -53,6 +54,8 @@ def title_problem(text: str) -> str:
         return "too long for a title"
     if words(text) < 2 and not (_CJK.search(text) and len(text) >= 4):
         return "a single word"
+    if not _CAPITAL.search(text) and not _CJK.search(text):
+        return "no capital letter"
     if _ENDS_IN_URL.search(text):
         return "ends in a web address"
     if words(text) > 40 or (len(text) > 120 and text.rstrip().endswith(".") and sentences(text) >= 2):
@@ -62,3 +65,13 @@ def title_problem(text: str) -> str:
 
 def looks_like_title(text: str) -> bool:
     return not title_problem(text) and not (len(text) > 150 and sentences(text) >= 2)
+
+
+def title_cased(text: str) -> bool:
+    """Most longer words capitalised, as titles are and sentences are not."""
+    long_words = [word.strip("()[]{}\"'“”:,;.") for word in text.split()]
+    long_words = [word for word in long_words if len(word) > 3]
+    if len(long_words) < 2:
+        return False
+    capitals = sum(1 for word in long_words if word[0].isupper() or word[0].isdigit())
+    return capitals / len(long_words) >= 0.7
