@@ -232,6 +232,8 @@ def paper_json(paper: Paper, state: UserState, score: float | None = None, full:
         seen=state.seen_at is not None,
         date=paper.newest_date.isoformat() if paper.newest_date else None,
         dumps=[{"path": d.path, "date": d.date.isoformat() if d.date else None} for d in paper.dumps],
+        # What the saves told beyond title and abstract (authors, upvotes, arXiv ID...).
+        meta=paper.meta.to_dict() | ({"arxiv_url": paper.meta.arxiv_url} if paper.meta.arxiv_id else {}),
     )
     if full:
         data.update(

@@ -171,9 +171,11 @@ class PaperSearcher:
         sortedby: str | None = None
         reverse = False
         if sort is Sort.DATE or (parsed.is_everything and sort is Sort.RELEVANCE):
-            sortedby, reverse = "date", True
+            sortedby, reverse = "order", True
         elif sort is Sort.TITLE:
             sortedby = "title_sort"
+        elif sort is Sort.UPVOTES:
+            sortedby, reverse = "upvotes", True
         try:
             results = self.searcher.search(parsed.query, limit=limit, sortedby=sortedby, reverse=reverse)
             docs = list(results.items())

@@ -555,13 +555,4 @@ def _better(first: Entry, second: Entry) -> Entry:
         abstract_rank(second.abstract) == abstract_rank(first.abstract) and len(second.abstract) > len(first.abstract)
     ):
         best = second
-    return Entry(first.paper_id, first.title, best.abstract, first.line, merge_meta(first.meta, second.meta))
-
-
-def merge_meta(first: PaperMeta, second: PaperMeta) -> PaperMeta:
-    """Fields of `first`, with the ones it lacks taken from `second`."""
-    values = {}
-    for item in dataclasses.fields(PaperMeta):
-        mine = getattr(first, item.name)
-        values[item.name] = mine if mine not in (None, "", ()) else getattr(second, item.name)
-    return PaperMeta(**values)
+    return Entry(first.paper_id, first.title, best.abstract, first.line, first.meta.filled_from(second.meta))

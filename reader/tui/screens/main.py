@@ -34,7 +34,13 @@ FILTER_LABELS = {
     Filter.NOTED: "with notes",
     Filter.UNSEEN: "not seen",
 }
-SORT_LABELS = {Sort.RELEVANCE: "relevance", Sort.DATE: "dump date", Sort.TITLE: "title", Sort.STARRED: "starred time"}
+SORT_LABELS = {
+    Sort.RELEVANCE: "relevance",
+    Sort.DATE: "dump date",
+    Sort.TITLE: "title",
+    Sort.STARRED: "starred time",
+    Sort.UPVOTES: "upvotes",
+}
 
 
 T = TypeVar("T")
