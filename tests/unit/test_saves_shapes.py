@@ -218,3 +218,16 @@ def test_a_folder_picks_up_every_kind_of_save(tmp_path: Path) -> None:
     files, problems = find_dump_files([tmp_path])
     assert [f.name for f in files] == ["a.txt", "b.md", "c.markdown", "d.json"]
     assert "ignored 2 file(s)" in problems[0].message
+
+
+def test_organisation_and_upvote_button_variants(tmp_path: Path) -> None:
+    text = (
+        "Daily Papers\nMar 14\n"
+        f"Submitted by\nakhaliq\n42\n{DECK[0].title}\nMeta AI\nMar 13 6\n"
+        f"Submitted by\nbob\nUpvote\n7\n{DECK[1].title}\n1 authors\n·\nMar 12\n"
+    )
+    parsed = parse_dump(write(tmp_path / "d.txt", text, SAVED))
+    assert [e.title for e in parsed.entries] == [DECK[0].title, DECK[1].title]
+    first, second = (e.meta for e in parsed.entries)
+    assert (first.organization, first.upvotes, first.comments) == ("Meta AI", 42, 6)
+    assert (second.author_count, second.upvotes, second.comments, second.submitted_by) == (1, 7, None, "bob")

@@ -27,6 +27,7 @@ from .prose import (
     looks_like_title,
     title_cased,
     title_problem,
+    words,
 )
 from .result import ParsedDump
 
@@ -39,6 +40,7 @@ UNWRAPPED_LINE = 200
 _ARXIV_URL = re.compile(r"(?:arxiv\.org/(?:abs|pdf)/|/papers/)(\d{4}\.\d{4,5})(?:v\d+)?", re.I)
 _GITHUB_URL = re.compile(r"^https?://(?:www\.)?github\.com/([\w.-]+/[\w.-]+)", re.I)
 _WORD = re.compile(r"\S+")
+_SENTENCE_END = (".", "!", "?", ".)", '."', ".”")
 
 REPORT_LABELS = {
     "orphan": "paragraphs with no title before them",
@@ -227,6 +229,7 @@ class CardReader:
             else:
                 item = Furniture("upvotes", item.line, number=item.number)
         elif kind == "upvotes" and item.number is None:
+            self.last_furniture = item
             return  # the `Upvote` button: its count follows
         if kind == "date" and not self.in_cards:
             if self.clues.header is None and item.number is None:
@@ -253,8 +256,10 @@ class CardReader:
         organisation = None
         if (
             following is not None
-            and following.kind == "separator"
-            and following.text in ("·", "•", "|")
+            and (
+                (following.kind == "separator" and following.text in ("·", "•", "|"))
+                or following.kind in ("date", "published")
+            )
             and self._org_like(block[-1].text)
             and (len(block) >= 2 or (self.cards and not any(item.kind in CARD_KINDS for item in self.gaps[-1])))
         ):
@@ -380,8 +385,21 @@ class CardReader:
                 last.summary = text
                 last.urls.extend(piece.urls)
                 return
+            quiet = not any(item.kind in CARD_KINDS for item in self.gaps[-1])
             if last.abstract and looks_like_abstract(text) and not looks_like_title(text) and not self.gaps[-1]:
                 last.abstract += " " + text  # an abstract of several paragraphs
+                return
+            if (
+                quiet
+                and last.abstract
+                and not title_cased(text)
+                and (not last.abstract.endswith(_SENTENCE_END) or text[:1].islower())
+            ):
+                last.abstract = _join([last.abstract, text])  # a hard-wrapped line, copied with blank lines
+                return
+            if quiet and not last.abstract and not last.summary and words(text) >= 8 and not title_cased(text):
+                last.abstract = text  # the first line of a hard-wrapped abstract
+                last.urls.extend(piece.urls)
                 return
         problem = title_problem(text)
         if not problem and (piece.heading or looks_like_title(text)) and key(text) not in MENU_WORDS:

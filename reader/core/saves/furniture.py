@@ -147,6 +147,8 @@ def classify(text: str, number: int) -> Furniture | None:
     """What a line of page text is, if it is furniture; None for text.
 
     Image placeholders a text browser left (`6 [thumb]`) do not hide furniture."""
+    if len(text) > 160:
+        return None  # no furniture line is this long: prose
     found = _classify(text, number)
     if found is None and "[" in text:
         bare = " ".join(_TOKEN_IN_BRACKETS.sub(" ", text).split())
