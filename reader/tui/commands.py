@@ -51,7 +51,7 @@ MAIN_COMMANDS: tuple[Command, ...] = (
     Command("open", "enter", "open_paper", "Open", "Read the paper full-screen"),
     *PAPER_COMMANDS,
     Command("filter", "f", "cycle_filter", "Filter", "Show all / starred / with notes / not seen"),
-    Command("sort", "S", "cycle_sort", "Sort", "Sort by relevance / dump date / title / starred time / upvotes"),
+    Command("sort", "S", "cycle_sort", "Sort", "Sort by relevance / dump date / title / starred time"),
     Command("switch_pane", "tab", "switch_pane", "Pane", "Move between the list and the paper", False),
     Command("export", "x", "export", "Export", "Export starred papers, results or notes (file or clipboard)"),
     Command("help", "question_mark", "help", "Help", "Keys, commands and the query syntax", key_display="?"),
