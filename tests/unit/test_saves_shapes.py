@@ -231,3 +231,16 @@ def test_organisation_and_upvote_button_variants(tmp_path: Path) -> None:
     first, second = (e.meta for e in parsed.entries)
     assert (first.organization, first.upvotes, first.comments) == ("Meta AI", 42, 6)
     assert (second.author_count, second.upvotes, second.comments, second.submitted_by) == (1, 7, None, "bob")
+
+
+def test_page_text_around_the_cards_is_not_a_paper(tmp_path: Path) -> None:
+    text = chrome_copy(DECK[:3]).replace("Daily Papers\n", "Join Our Great Community\nDaily Papers\n")
+    text += "System Theme Settings\n"
+    parsed = parse_dump(write(tmp_path / "d.txt", text, SAVED))
+    check_papers(parsed.entries, DECK[:3])
+    check_card_details(parsed.entries, DECK[:3], links=False)
+    skipped = [p.message for p in parsed.problems if "page text" in p.message]
+    assert skipped == [
+        "page text, not a paper; skipped: 'Join Our Great Community'",
+        "page text, not a paper; skipped: 'System Theme Settings'",
+    ]

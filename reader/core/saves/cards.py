@@ -380,10 +380,12 @@ class CardReader:
             if not last.abstract and looks_like_abstract(text):
                 last.abstract = text
                 last.urls.extend(piece.urls)
+                self.in_cards = True
                 return
             if not last.abstract and not last.summary and looks_like_summary(text):
                 last.summary = text
                 last.urls.extend(piece.urls)
+                self.in_cards = True
                 return
             quiet = not any(item.kind in CARD_KINDS for item in self.gaps[-1])
             if last.abstract and looks_like_abstract(text) and not looks_like_title(text) and not self.gaps[-1]:
@@ -405,7 +407,6 @@ class CardReader:
         if not problem and (piece.heading or looks_like_title(text)) and key(text) not in MENU_WORDS:
             self.cards.append(Card(text, piece.line, urls=list(piece.urls)))
             self.gaps.append([])
-            self.in_cards = True
             self.text_since_furniture = True
             return
         if looks_like_abstract(text) or looks_like_summary(text):
@@ -429,6 +430,7 @@ class CardReader:
         # Cards are published before the page lists them (a weekly or monthly
         # page lists them over the month after its date).
         reference = min(date + dt.timedelta(days=31), self.mtime) if date else self.mtime
+        self._drop_page_text()
         self._assign_furniture()
         entries: dict[str, tuple[int, Entry]] = {}
         for card in self.cards:
@@ -485,6 +487,42 @@ class CardReader:
             self.parsed.report(
                 entry.line, f"title with no abstract (cut off?); kept without one: {shown!r}", kind="title-only"
             )
+
+    def _drop_page_text(self) -> None:
+        """Lines of the page's header (before its date) and footer (after the
+        last card's furniture) that read like titles are not papers."""
+        if not self.cards:
+            return
+
+        def bare(number: int) -> bool:
+            card = self.cards[number]
+            return not (card.abstract or card.summary or card.urls)
+
+        keep = [True] * len(self.cards)
+        if self.clues.header is not None:
+            for number, card in enumerate(self.cards):
+                if card.line < self.clues.header_line and bare(number):
+                    keep[number] = False
+        if any(item.kind in CARD_KINDS for gap in self.gaps for item in gap):
+            # After the last card that has text or furniture after it: the footer.
+            last = len(self.cards) - 1
+            while last >= 0 and bare(last) and not any(i.kind in CARD_KINDS for i in self.gaps[last + 1]):
+                before = self.gaps[last]
+                if any(item.kind in ("submitted", "user", "upvotes") for item in before):
+                    break  # its own card furniture stands before it
+                keep[last] = False
+                last -= 1
+        if all(keep):
+            return
+        for number, card in enumerate(self.cards):
+            if not keep[number]:
+                shown = card.title if len(card.title) <= 40 else card.title[:37] + "..."
+                self.parsed.report(card.line, f"page text, not a paper; skipped: {shown!r}", kind="junk")
+                # Its furniture goes to the card before it.
+                self.gaps[number].extend(self.gaps[number + 1])
+                self.gaps[number + 1] = []
+        self.gaps = [self.gaps[0]] + [gap for number, gap in enumerate(self.gaps[1:]) if keep[number]]
+        self.cards = [card for number, card in enumerate(self.cards) if keep[number]]
 
     # furniture to cards ------------------------------------------------
     def _assign_furniture(self) -> None:
