@@ -187,6 +187,7 @@ def print_report(report: IndexReport) -> None:
     if report.rebuilt_because:
         print(f"papers: rebuilt the index: {report.rebuilt_because}", file=sys.stderr)
     shown = [p for p in report.problems if p.severity != "info" or report.dumps_read]
+    shown.sort(key=lambda p: p.severity == "info")  # notes after the problems
     for problem in shown[:MAX_PROBLEMS_SHOWN]:
         print(f"  {problem}", file=sys.stderr)
     if len(shown) > MAX_PROBLEMS_SHOWN:
@@ -235,6 +236,8 @@ def paper_json(paper: Paper, state: UserState, score: float | None = None, full:
         seen=state.seen_at is not None,
         date=paper.newest_date.isoformat() if paper.newest_date else None,
         dumps=[{"path": d.path, "date": d.date.isoformat() if d.date else None} for d in paper.dumps],
+        # What the saves told beyond title and abstract (authors, upvotes, arXiv ID...).
+        meta=paper.meta.to_dict() | ({"arxiv_url": paper.meta.arxiv_url} if paper.meta.arxiv_id else {}),
     )
     if full:
         data.update(

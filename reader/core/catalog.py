@@ -14,9 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .models import DumpAppearance, Entry, Paper, Problem
+from .models import DumpAppearance, Entry, Paper, PaperMeta, Problem
+from .saves.prose import abstract_rank
 
-CATALOG_VERSION = 1
+# 2: occurrences keep what the save told about the paper (meta).
+CATALOG_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -34,7 +36,8 @@ CREATE TABLE IF NOT EXISTS occurrences (
     paper_id TEXT NOT NULL,
     title TEXT NOT NULL,
     abstract TEXT NOT NULL,
-    line INTEGER NOT NULL
+    line INTEGER NOT NULL,
+    meta TEXT NOT NULL DEFAULT '{}'
 );
 CREATE INDEX IF NOT EXISTS occurrences_paper ON occurrences (paper_id);
 CREATE INDEX IF NOT EXISTS occurrences_path ON occurrences (path);
@@ -119,8 +122,8 @@ class Catalog:
     def replace_entries(self, path: str, entries: Iterable[Entry]) -> None:
         self._db.execute("DELETE FROM occurrences WHERE path = ?", (path,))
         self._db.executemany(
-            "INSERT INTO occurrences VALUES (?, ?, ?, ?, ?)",
-            ((path, e.paper_id, e.title, e.abstract, e.line) for e in entries),
+            "INSERT INTO occurrences VALUES (?, ?, ?, ?, ?, ?)",
+            ((path, e.paper_id, e.title, e.abstract, e.line, _meta_json(e.meta)) for e in entries),
         )
 
     # papers ------------------------------------------------------------
@@ -140,37 +143,54 @@ class Catalog:
         return found
 
     def merged(self, paper_ids: Iterable[str]) -> dict[str, Paper]:
-        """Each paper merged over its occurrences: text from its newest dump."""
+        """Each paper merged over its occurrences. The best text wins: a
+        complete abstract over a cut one over none, then the newest dump;
+        details the chosen save lacks come from the others, newest first."""
         wanted = list(paper_ids)
-        rows: list[tuple[str, str, str, str, str | None, str]] = []
+        rows: list[tuple[str, str, str, str, str | None, int, str]] = []
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             marks = ",".join("?" * len(chunk))
             rows.extend(
                 self._db.execute(
-                    "SELECT o.paper_id, o.title, o.abstract, o.path, d.date, d.sha256 "
+                    "SELECT o.paper_id, o.title, o.abstract, o.path, d.date, o.line, o.meta "
                     "FROM occurrences o JOIN dumps d ON d.path = o.path "
                     f"WHERE o.paper_id IN ({marks})",
                     chunk,
                 )
             )
-        grouped: dict[str, list[tuple[str, str, str, str | None]]] = {}
-        for pid, title, abstract, path, date, _sha in rows:
-            grouped.setdefault(pid, []).append((title, abstract, path, date))
+        grouped: dict[str, list[tuple[str, str, str, str | None, int, str]]] = {}
+        for pid, title, abstract, path, date, line, meta in rows:
+            grouped.setdefault(pid, []).append((title, abstract, path, date, line, meta))
         papers: dict[str, Paper] = {}
         for pid, found in grouped.items():
             # Newest dump first; undated dumps last; path breaks ties.
             found.sort(key=lambda o: (o[3] or "", o[2]), reverse=True)
             appearances: list[DumpAppearance] = []
-            for _title, _abstract, path, date in found:
+            for _title, _abstract, path, date, line, _meta in found:
                 if all(a.path != path for a in appearances):
-                    appearances.append(DumpAppearance(path, dt.date.fromisoformat(date) if date else None))
-            title, abstract = found[0][0], found[0][1]
-            papers[pid] = Paper(pid, title, abstract, tuple(appearances))
+                    appearances.append(DumpAppearance(path, dt.date.fromisoformat(date) if date else None, line))
+            best = max(found, key=lambda o: abstract_rank(o[1]))  # the first (newest) of the best
+            details = _meta_from_json(best[5])
+            for other in found:
+                if other is not best:
+                    details = details.filled_from(_meta_from_json(other[5]))
+            papers[pid] = Paper(pid, best[0], best[1], tuple(appearances), details)
         return papers
 
     def all_paper_ids(self) -> set[str]:
         return {pid for (pid,) in self._db.execute("SELECT DISTINCT paper_id FROM occurrences")}
+
+
+def _meta_json(meta: PaperMeta) -> str:
+    return json.dumps(meta.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+
+def _meta_from_json(text: str) -> PaperMeta:
+    try:
+        return PaperMeta.from_dict(json.loads(text))
+    except ValueError:
+        return PaperMeta()
 
 
 def _record(row: tuple[str, int, int, str, str | None, int, str]) -> DumpRecord:

@@ -30,10 +30,11 @@ from whoosh.filedb.filestore import FileStorage
 from .catalog import CATALOG_VERSION, Catalog, DumpRecord
 from .dumps import ParsedDump, find_dump_files, parse_dump
 from .errors import IndexBusyError
-from .models import DumpAppearance, IndexReport, Paper, Problem
+from .models import DumpAppearance, IndexReport, Paper, PaperMeta, Problem
 
 # Bump when the schema or an analyzer changes: an older index is rebuilt.
-INDEX_VERSION = 1
+# 2: what saves tell about papers (meta), upvotes, the page's order.
+INDEX_VERSION = 2
 INDEX_NAME = "papers"
 # Papers per commit: big enough to keep segments few, small enough that a
 # first run on a big folder becomes searchable within a minute or so.
@@ -54,7 +55,11 @@ def make_schema() -> Schema:
         words=TEXT(analyzer=StandardAnalyzer(), phrase=False, spelling=True),
         title_sort=ID(sortable=True),
         date=NUMERIC(int, bits=32, stored=True, sortable=True),
+        # Newest date first, then the order its page listed the paper in.
+        order=NUMERIC(int, bits=64, sortable=True),
+        upvotes=NUMERIC(int, bits=32, signed=True, sortable=True),
         dumps=STORED(),
+        meta=STORED(),
     )
 
 
@@ -88,17 +93,28 @@ def paper_document(paper: Paper) -> dict[str, Any]:
         "words": paper.title,
         "title_sort": paper.title.casefold(),
         "date": date_number(paper.newest_date),
-        "dumps": json.dumps([[d.path, d.date.isoformat() if d.date else None] for d in paper.dumps]),
+        "order": order_number(paper),
+        "upvotes": paper.meta.upvotes if paper.meta.upvotes is not None else -1,
+        "dumps": json.dumps([[d.path, d.date.isoformat() if d.date else None, d.line] for d in paper.dumps]),
+        "meta": json.dumps(paper.meta.to_dict(), ensure_ascii=False),
     }
+
+
+def order_number(paper: Paper) -> int:
+    """Sorts newest first, and within a day in the order the page listed papers."""
+    newest = paper.newest_date
+    line = next((d.line for d in paper.dumps if d.date == newest), 0)
+    return date_number(newest) * 10_000_000 + (9_999_999 - min(max(line, 0), 9_999_999))
 
 
 def paper_from_fields(fields: dict[str, Any]) -> Paper:
     """A Paper back from a stored Whoosh document."""
     dumps = tuple(
-        DumpAppearance(path, dt.date.fromisoformat(date) if date else None)
-        for path, date in json.loads(fields.get("dumps") or "[]")
+        DumpAppearance(item[0], dt.date.fromisoformat(item[1]) if item[1] else None, *item[2:3])
+        for item in json.loads(fields.get("dumps") or "[]")
     )
-    return Paper(fields["id"], fields.get("title", ""), fields.get("abstract", ""), dumps)
+    meta = PaperMeta.from_dict(json.loads(fields.get("meta") or "{}"))
+    return Paper(fields["id"], fields.get("title", ""), fields.get("abstract", ""), dumps, meta)
 
 
 def open_storage(index_dir: Path) -> FileStorage:

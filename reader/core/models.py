@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -44,6 +45,49 @@ class PaperMeta:
     def arxiv_url(self) -> str:
         return f"https://arxiv.org/abs/{self.arxiv_id}" if self.arxiv_id else ""
 
+    def filled_from(self, other: PaperMeta) -> PaperMeta:
+        """These fields, with the ones this lacks taken from `other`."""
+        values = {}
+        for name in self.__slots__:
+            mine = getattr(self, name)
+            values[name] = mine if mine not in (None, "", ()) else getattr(other, name)
+        return PaperMeta(**values)
+
+    def to_dict(self) -> dict[str, object]:
+        """The fields a save gave (JSON-ready); the empty ones are left out."""
+        data: dict[str, object] = {}
+        for name in self.__slots__:
+            value = getattr(self, name)
+            if value in (None, "", ()):
+                continue
+            if isinstance(value, dt.date):
+                value = value.isoformat()
+            elif isinstance(value, tuple):
+                value = list(value)
+            data[name] = value
+        return data
+
+    @classmethod
+    def from_dict(cls, data: object) -> PaperMeta:
+        """Back from `to_dict`; anything malformed is left out, never raised."""
+        if not isinstance(data, dict) or not data:
+            return NO_META
+        values: dict[str, object] = {}
+        for name in ("organization", "submitted_by", "arxiv_id", "github", "project_page", "summary"):
+            if isinstance(data.get(name), str):
+                values[name] = data[name]
+        for name in ("author_count", "upvotes", "comments"):
+            if isinstance(data.get(name), int) and not isinstance(data.get(name), bool):
+                values[name] = data[name]
+        authors = data.get("authors")
+        if isinstance(authors, list):
+            values["authors"] = tuple(str(author) for author in authors)
+        published = data.get("published")
+        if isinstance(published, str):
+            with contextlib.suppress(ValueError):
+                values["published"] = dt.date.fromisoformat(published)
+        return cls(**values)  # type: ignore[arg-type]
+
 
 NO_META = PaperMeta()
 
@@ -65,6 +109,7 @@ class DumpAppearance:
 
     path: str
     date: dt.date | None
+    line: int = 0  # where the paper stood in it: the page's order
 
 
 @dataclass(frozen=True, slots=True)

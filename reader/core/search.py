@@ -171,7 +171,7 @@ class PaperSearcher:
             return [], {}, parsed
         sortedby, reverse = sort.index_field, sort.reverse
         if sortedby is None and parsed.is_everything:
-            sortedby, reverse = "date", True  # no rank without a query: newest first
+            sortedby, reverse = "order", True  # no rank without a query: newest first, in page order
         try:
             results = self.searcher.search(parsed.query, limit=limit, sortedby=sortedby, reverse=reverse)
             docs = list(results.items())

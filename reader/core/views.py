@@ -75,6 +75,7 @@ class Sort:
     DATE: ClassVar[Sort]
     TITLE: ClassVar[Sort]
     STARRED: ClassVar[Sort]
+    UPVOTES: ClassVar[Sort]
 
     name: str
     label: str  # "sort: dump date"
@@ -166,6 +167,16 @@ def _by_title(ids: list[str], facts: Facts) -> list[str]:
     return sorted(ids, key=lambda pid: papers[pid].title.casefold() if pid in papers else "")
 
 
+def _by_upvotes(ids: list[str], facts: Facts) -> list[str]:
+    papers = facts.papers(ids)
+
+    def upvotes(pid: str) -> int:
+        paper = papers.get(pid)
+        return paper.meta.upvotes if paper and paper.meta.upvotes is not None else -1
+
+    return sorted(ids, key=upvotes, reverse=True)
+
+
 def _by_star(ids: list[str], facts: Facts) -> list[str]:
     starred = facts.marks.starred()
     far_past = dt.datetime.min.replace(tzinfo=dt.UTC)
@@ -180,6 +191,17 @@ Sort.RELEVANCE = register_sort(
         aliases=("natural",),
     )
 )
-Sort.DATE = register_sort(Sort("date", "dump date", "newest dump first", _by_date, "date", reverse=True))
+# "order" is the newest dump date, then the page's own order within that day.
+Sort.DATE = register_sort(Sort("date", "dump date", "newest dump first", _by_date, "order", reverse=True))
 Sort.TITLE = register_sort(Sort("title", "title", "by title, A to Z", _by_title, "title_sort"))
+Sort.UPVOTES = register_sort(
+    Sort(
+        "upvotes",
+        "upvotes",
+        "most upvoted first (papers from saves without upvotes last)",
+        _by_upvotes,
+        "upvotes",
+        True,
+    )
+)
 Sort.STARRED = register_sort(Sort("starred", "starred time", "newest star first, then the rest", _by_star))

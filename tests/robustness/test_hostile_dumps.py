@@ -38,8 +38,8 @@ def test_cli_indexes_the_rest_and_reports_each_file(dumps: Path, isolated_dirs: 
         "binary": "binary file",
         "latin1": "not valid UTF-8",
         "long_line": "too long",
-        "dangling": "title with no abstract at the end",
-        "two_titles": "title with no abstract; skipped: 'First Orphan Title'",
+        "dangling": "title with no abstract (cut off?); kept without one: 'A Title Left Alone'",
+        "two_titles": "title with no abstract (cut off?); kept without one: 'First Orphan Title'",
         "html": "HTML page",
     }.items():
         assert any(str(files[key]) in line and needle in line for line in report.splitlines()), (key, report)
@@ -47,7 +47,8 @@ def test_cli_indexes_the_rest_and_reports_each_file(dumps: Path, isolated_dirs: 
     assert "dangling_link.txt" in report
     titles = {p["title"] for p in json.loads(papers("search", "*", "--json", "--limit", "0").stdout)}
     assert {"Café Networks For Résumés", "Windows Saved Paper", "After The Long Line", "Second Real Title"} <= titles
-    assert len(titles) == 160 + 6
+    # Two titles whose abstracts are missing are kept as papers without one.
+    assert len(titles) == 160 + 8
     assert hashlib.sha256(isolated_dirs.store_path.read_bytes()).hexdigest() == store_before
 
 
@@ -94,7 +95,7 @@ def test_50_mb_dump_of_papers_is_indexed(tmp_path: Path) -> None:
             number += 1
             handle.write(f"Paper Number {number} On Scaling\n\n{abstract}\n\n")
     parsed = parse_dump(folder / "big.txt")
-    assert len(parsed.entries) == number and parsed.problems == []
+    assert len(parsed.entries) == number and [p for p in parsed.problems if p.severity != "info"] == []
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -143,4 +144,4 @@ async def test_app_reports_problem_files_at_start_up(make_app: MakeApp, dumps: P
         toasts = " ".join(str(toast.render()) for toast in app.screen.query(Toast))
         assert "problems in dumps" in toasts
         assert "binary.txt" in toasts or "empty.txt" in toasts
-        assert len(main_screen(app).results.ids) == 160 + 6
+        assert len(main_screen(app).results.ids) == 160 + 8

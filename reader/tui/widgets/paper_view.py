@@ -21,7 +21,7 @@ from textual.widgets import Static
 
 from ...core.library import Library
 from ...core.links import urls
-from ...core.models import Paper, UserState
+from ...core.models import Paper, PaperMeta, UserState
 from ...core.search import ParsedQuery
 from ...core.text import printable
 
@@ -37,6 +37,35 @@ def _highlighted(text: str, spans: Sequence[tuple[int, int]], base: str = "") ->
     for start, end in spans:
         content = content.stylize(HIT, start, end)
     return content
+
+
+def meta_lines(meta: PaperMeta) -> list[str]:
+    """What the saves told about the paper, a few short lines (none for the bare samples)."""
+    lines: list[str] = []
+    if meta.authors:
+        shown = ", ".join(meta.authors[:8]) + (f" and {len(meta.authors) - 8} more" if len(meta.authors) > 8 else "")
+        lines.append(shown)
+    elif meta.author_count:
+        lines.append(f"{meta.author_count} authors")
+    facts = []
+    if meta.organization:
+        facts.append(meta.organization)
+    if meta.published:
+        facts.append(f"published {meta.published.isoformat()}")
+    if meta.upvotes is not None:
+        facts.append(f"▲ {meta.upvotes}")
+    if meta.comments:
+        facts.append(f"{meta.comments} comments")
+    if meta.submitted_by:
+        facts.append(f"submitted by {meta.submitted_by}")
+    if facts:
+        lines.append("  ·  ".join(facts))
+    links = [link for link in (meta.arxiv_url, meta.github, meta.project_page) if link]
+    if links:
+        lines.append("  ".join(links))
+    if meta.summary:
+        lines.append(f"Summary: {meta.summary}")
+    return [printable(line) for line in lines]
 
 
 def paper_content(
@@ -56,12 +85,17 @@ def paper_content(
     marks.append((f"ID {printable(paper.id)}", "$text-muted"))
     parts.append(Content("  ·  ").join(Content.styled(text, style) for text, style in marks))
     parts.append(Content("\n"))
+    details = meta_lines(paper.meta)
+    if details:
+        parts.append(Content.styled("\n".join(details) + "\n", "$text-muted"))
     for dump in paper.dumps:
         when = dump.date.isoformat() if dump.date else "undated"
         parts.append(Content.styled(f"in {when}  {printable(PurePath(dump.path).name)}\n", "$text-muted"))
     parts.append(Content("\n"))
     if paper.abstract:
         parts.append(_highlighted(paper.abstract, abstract_spans))
+    elif paper.dumps:
+        parts.append(Content.styled("Its saves hold no abstract (a title-only page).", "italic $text-muted"))
     else:
         parts.append(Content.styled("Its dumps are gone: the abstract is not available.", "italic $text-muted"))
     parts.append(Content("\n\n"))
