@@ -10,15 +10,16 @@ from bibtexparser.middlewares import LatexDecodingMiddleware  # noqa: F401  (re-
 
 from reader.core.export.ris import note_text as ris_note_text  # noqa: F401  (re-exported)
 
-# Quotes as pandoc, reading BibTeX as LaTeX, typesets them (the exporter keeps
-# `--` and pairs such as ``` `` ``` apart, so only single quotes change).
+# Quotes as pandoc typesets them when it reads BibTeX (as LaTeX) or CSL-JSON
+# (as CSL rich text). The exporter keeps `--` and pairs such as ``` `` ```
+# apart, so only single quotes change.
 _LATEX_QUOTES = [("`", "\u2018"), ("'", "\u2019")]
 # pandoc's `smart` Markdown extension.
 _SMART = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "--", "\u2014": "---", "\u2026": "..."}
 
 
-def latex_quotes(text: str) -> str:
-    """What a LaTeX reader (pandoc) makes of plain single quotes."""
+def typeset_quotes(text: str) -> str:
+    """What pandoc makes of plain single quotes in BibTeX and CSL-JSON titles."""
     for plain, typeset in _LATEX_QUOTES:
         text = text.replace(plain, typeset)
     return text
@@ -94,5 +95,11 @@ def read_html(page: str, heading: str = "h2") -> _Html:
 
 
 def quote_text(rendered: str) -> str:
-    """A rendered note as a reader sees it; kept indentation (no-break spaces) as spaces."""
-    return rendered.strip(" \n").replace("\u00a0", " ")
+    """A rendered note as a reader sees it; kept spaces (no-break spaces) as
+    spaces, and no spaces at the ends of lines, where nobody sees them."""
+    lines = rendered.strip(" \n").replace("\u00a0", " ").split("\n")
+    return "\n".join(line.rstrip(" ") for line in lines)
+
+
+def trailing_spaces_dropped(note: str) -> str:
+    return "\n".join(line.rstrip(" ") for line in note.split("\n"))

@@ -28,7 +28,7 @@ from reader.core.library import Library
 from reader.core.models import DumpAppearance, Paper, PaperMeta, UserState
 from reader.core.store import Note
 from tests.tools.cases import LISTED, MARKERS, TORTURE, torture_items
-from tests.tools.readback import blank_lines_merged, decoded, quote_text, read_html
+from tests.tools.readback import blank_lines_merged, decoded, quote_text, read_html, trailing_spaces_dropped
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "docs" / "export-schema.json").read_text(encoding="utf-8"))
@@ -238,7 +238,9 @@ def test_markdown_renders_as_typed_in_commonmark() -> None:
     page = read_html(markdown_html(text))
     assert page.headings == [title for title, _, _, _ in TORTURE]  # one heading per paper, titles as typed
     assert page.tags <= {"h1", "h2", "p", "a", "ul", "li", "code", "blockquote", "br"}
-    assert [quote_text(q) for q in page.quotes] == [blank_lines_merged(note) for _, note, _, _ in TORTURE if note]
+    assert [quote_text(q) for q in page.quotes] == [
+        trailing_spaces_dropped(blank_lines_merged(note)) for _, note, _, _ in TORTURE if note
+    ]
 
 
 def test_markdown_titles_stay_readable() -> None:

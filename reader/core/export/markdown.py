@@ -27,6 +27,7 @@ _LINE_START = re.compile(r"^([#>+\-=:|])")
 # Ordered-list markers, pandoc's too (`1.`, `a)`, `iv.`, `(b)`, `#.`).
 _ORDERED = re.compile(r"^(\(?)([0-9]{1,9}|[A-Za-z]|[IVXLCDMivxlcdm]{1,8}|#)([.)])(?=\s|$)")
 _INDENT = re.compile(r"^[ \t]+")
+_SPACES = re.compile(r"  +")
 _BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
 
 
@@ -50,8 +51,9 @@ def _escape_line(line: str) -> str:
         # Leading spaces would make a code block: keep them visible as no-break spaces.
         lead = "&nbsp;" * len(indent.group().expandtabs(4))
         line = line[indent.end() :]
-    escaped = escape(line)
-    return lead + _LINE_START.sub(r"\\\1", escaped)
+    escaped = _LINE_START.sub(r"\\\1", escape(line))
+    # Runs of spaces would render as one: keep them as no-break spaces.
+    return lead + _SPACES.sub(lambda m: " " + "&nbsp;" * (len(m.group()) - 1), escaped)
 
 
 def quote_block(text: str) -> list[str]:
