@@ -1,23 +1,57 @@
-"""Links for a paper: the first URL in its abstract, else a title search."""
+"""Links for a paper: its page, its code, and the web links in its text."""
 
 from __future__ import annotations
 
 import re
 from urllib.parse import quote_plus
 
+from linkify_it import LinkifyIt
+
 from .models import Paper
 
-URL = re.compile(r"https?://[^\s<>\"'\]\[)(]+[^\s<>\"'\]\[)(.,;:!?]")
 SEARCH = "https://huggingface.co/papers?q={query}"
+HF_PAPER = "https://huggingface.co/papers/{arxiv_id}"
+_ARXIV_ABS = re.compile(r"^https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/", re.IGNORECASE)
+_CODE_HOSTS = re.compile(r"^https?://(?:www\.)?(?:github\.com|gitlab\.com|huggingface\.co/spaces)/", re.IGNORECASE)
+
+# linkify-it knows the real URL grammar (balanced parentheses, trailing
+# punctuation, TLDs), which a regex gets wrong: `…/x_(y)` or `www.` links.
+_LINKIFY = LinkifyIt()
+
+
+def _wanted(text: str, schema: str) -> bool:
+    # Web links only. A link without a scheme is kept when it is plainly one
+    # (`www.…` or a host with a path): `model.py` or `arXiv.org` in prose is not.
+    if schema:
+        return schema in ("http:", "https:")
+    return text.lower().startswith("www.") or "/" in text
 
 
 def urls(text: str) -> list[tuple[int, int, str]]:
     """Spans and targets of the web links in a text."""
-    return [(m.start(), m.end(), m.group()) for m in URL.finditer(text)]
+    found = _LINKIFY.match(text) or []
+    return [(m.index, m.last_index, m.url) for m in found if _wanted(m.raw, m.schema)]
+
+
+def code_url(paper: Paper) -> str:
+    """The paper's code repository, from the save's metadata or its abstract ("" if none)."""
+    if paper.meta.github:
+        return paper.meta.github
+    return next((url for _, _, url in urls(paper.abstract) if _CODE_HOSTS.match(url)), "")
 
 
 def paper_url(paper: Paper) -> str:
-    """Where to read the paper: its own link if the abstract has one,
-    else a Hugging Face papers search for its title."""
-    found = urls(paper.abstract)
-    return found[0][2] if found else SEARCH.format(query=quote_plus(paper.title))
+    """Where to read the paper itself: its arXiv page (from the save's
+    metadata or an arXiv link in the abstract), else its Hugging Face page,
+    else a Hugging Face papers search for its title. Never its code link."""
+    if paper.meta.arxiv_url:
+        return paper.meta.arxiv_url
+    arxiv = next((url for _, _, url in urls(paper.abstract) if _ARXIV_ABS.match(url)), "")
+    return arxiv or SEARCH.format(query=quote_plus(paper.title))
+
+
+def hf_url(paper: Paper) -> str:
+    """The paper's Hugging Face page when its arXiv ID is known, else a title search."""
+    if paper.meta.arxiv_id:
+        return HF_PAPER.format(arxiv_id=paper.meta.arxiv_id)
+    return SEARCH.format(query=quote_plus(paper.title))

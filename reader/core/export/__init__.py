@@ -60,11 +60,6 @@ class ExportItem:
         return paper_url(self.paper)
 
     @property
-    def link(self) -> str:
-        """The link a citation points at: the arXiv page when known."""
-        return self.meta.arxiv_url or self.url
-
-    @property
     def meta(self) -> PaperMeta:
         return self.paper.meta
 

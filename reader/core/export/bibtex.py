@@ -169,7 +169,7 @@ def render(items: Sequence[ExportItem], options: Options) -> str:
             fields.append(model.Field("archivePrefix", "arXiv"))
         if how:
             fields.append(model.Field("howpublished", how))
-        fields.append(model.Field("url", _url(item.link)))
+        fields.append(model.Field("url", _url(item.url)))
         if item.abstract:
             fields.append(model.Field("abstract", encode(file_text(item.abstract))))
         if item.state.note:

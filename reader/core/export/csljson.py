@@ -59,7 +59,7 @@ def render(items: Sequence[ExportItem], options: Options) -> str:
             record["publisher"] = "arXiv"
             record["number"] = f"arXiv:{meta.arxiv_id}"
         record["source"] = SOURCE
-        record["URL"] = item.link
+        record["URL"] = item.url
         if item.abstract:
             record["abstract"] = item.abstract
         if item.state.note:

@@ -51,7 +51,7 @@ def render(items: Sequence[ExportItem], options: Options) -> str:
             item.published.isoformat() if item.published else "",
             item.listed.isoformat() if item.listed else "",
             item.meta.arxiv_id,
-            item.link,
+            item.url,
             state.starred_at.isoformat() if state.starred_at else "",
             state.note,
             "; ".join(d.path for d in item.paper.dumps),

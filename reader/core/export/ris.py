@@ -77,7 +77,7 @@ def render(items: Sequence[ExportItem], options: Options) -> str:
             entry["access_date"] = _date(item.listed)
         if item.abstract:
             entry["abstract"] = one_line(item.abstract)
-        entry["urls"] = [item.link]
+        entry["urls"] = [item.url]
         if item.state.note:
             entry["notes"] = [note_html(item.state.note)]
         entries.append(entry)
