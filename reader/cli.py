@@ -22,6 +22,7 @@ from .core.backup import backup_json, restore_json
 from .core.editor import edit_text
 from .core.errors import PapersError
 from .core.export import FORMAT_NAMES, Options, Scope
+from .core.export.schema import standalone_record
 from .core.library import Library
 from .core.locations import Locations
 from .core.models import IndexReport, Paper, UserState
@@ -226,27 +227,9 @@ def cmd_app(library: Library, args: argparse.Namespace) -> int:
 
 
 # reading ------------------------------------------------------------------
-def paper_json(paper: Paper, state: UserState, score: float | None = None, full: bool = False) -> dict[str, Any]:
-    data: dict[str, Any] = {"id": paper.id, "title": paper.title}
-    if score is not None:
-        data["score"] = round(score, 4)
-    data.update(
-        starred=state.starred,
-        note=state.note,
-        seen=state.seen_at is not None,
-        date=paper.newest_date.isoformat() if paper.newest_date else None,
-        dumps=[{"path": d.path, "date": d.date.isoformat() if d.date else None} for d in paper.dumps],
-        # What the saves told beyond title and abstract (authors, upvotes, arXiv ID...).
-        meta=paper.meta.to_dict() | ({"arxiv_url": paper.meta.arxiv_url} if paper.meta.arxiv_id else {}),
-    )
-    if full:
-        data.update(
-            abstract=paper.abstract,
-            in_index=bool(paper.dumps),
-            starred_at=state.starred_at.isoformat() if state.starred_at else None,
-            note_updated_at=state.note_updated_at.isoformat() if state.note_updated_at else None,
-        )
-    return data
+def paper_json(paper: Paper, state: UserState, score: float | None = None) -> dict[str, Any]:
+    """The JSON export's paper record, with its version (docs/export-schema.md)."""
+    return standalone_record(paper, state, score)
 
 
 def cmd_search(library: Library, args: argparse.Namespace) -> int:
@@ -291,7 +274,7 @@ def cmd_show(library: Library, args: argparse.Namespace) -> int:
     paper = paper_arg(library, args.id)
     state = library.state(paper.id)
     if args.json:
-        print(json.dumps(paper_json(paper, state, full=True), ensure_ascii=False, indent=2))
+        print(json.dumps(paper_json(paper, state), ensure_ascii=False, indent=2))
         return 0
     print(paper.title)
     print(f"ID {paper.id}{'   * starred' if state.starred else ''}")

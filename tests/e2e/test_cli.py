@@ -69,7 +69,7 @@ def test_note_from_stdin_editor_and_clear(dumps: Path, tmp_path: Path) -> None:
     assert papers("note", pid, "--edit", env=env).returncode == 0
     assert json.loads(papers("show", pid, "--json").stdout)["note"] == "edited by editor"
     assert papers("note", pid, "--clear").returncode == 0
-    assert json.loads(papers("show", pid, "--json").stdout)["note"] == ""
+    assert json.loads(papers("show", pid, "--json").stdout)["note"] is None
 
 
 def test_search_builds_the_index_when_there_is_none(dumps: Path) -> None:

@@ -352,7 +352,7 @@ async def test_export_dialog_writes_the_starred_list(make_app: MakeApp, tmp_path
         await settle(pilot)
         assert not isinstance(app.screen, ExportScreen)
         text = (tmp_path / "mine.bib").read_text()
-        assert "Nvidia Hopper GPU" in text and "for the review" in text
+        assert "{Nvidia} {Hopper} {GPU}" in text and "for the review" in text  # case-protected title
 
         await pilot.press("x")
         await pilot.pause()

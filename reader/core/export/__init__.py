@@ -4,8 +4,11 @@
 a note, or a search's results), orders it with a `Sort` (the one vocabulary
 of `reader.core.views`, shared with search) and pairs each paper with the
 user's note; each format turns those items into text. A paper whose dumps
-are gone is exported from the title the store kept, and says its abstract is
-not available.
+are gone is exported from the title the store kept, without an abstract.
+
+Dates: `published` is the paper's own date, from the metadata its save
+carried; `listed` is the first day it was in a Daily Papers dump. Formats
+never pass the second off as the first.
 """
 
 from __future__ import annotations
@@ -17,10 +20,9 @@ from enum import StrEnum
 
 from ..errors import PapersError
 from ..links import paper_url
-from ..models import Paper, UserState
+from ..models import Paper, PaperMeta, UserState
+from ..text import printable
 from ..views import Sort
-
-NO_ABSTRACT = "(abstract not available: the dump this paper came from was removed)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,12 +53,36 @@ class ExportItem:
         return paper_url(self.paper)
 
     @property
+    def meta(self) -> PaperMeta:
+        return self.paper.meta
+
+    @property
     def abstract(self) -> str:
-        return self.paper.abstract or NO_ABSTRACT
+        """The abstract, or "" when the paper's dumps are gone."""
+        return self.paper.abstract
 
     @property
     def date(self) -> dt.date | None:
+        """The newest dump's date (what the app's list and `--sort date` show)."""
         return self.paper.newest_date
+
+    @property
+    def published(self) -> dt.date | None:
+        """The paper's own date, when its save said."""
+        return self.meta.published
+
+    @property
+    def listed(self) -> dt.date | None:
+        """The first day the paper was in a Daily Papers dump."""
+        dates = [d.date for d in self.paper.dumps if d.date is not None]
+        return min(dates) if dates else None
+
+
+def file_text(text: str) -> str:
+    """Outside text (a note, a title) as a text file may carry it: one kind of
+    line end, and no control characters that a terminal would act on when the
+    export goes to stdout (JSON formats escape them instead)."""
+    return printable(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 Renderer = Callable[[Sequence[ExportItem], Options], str]

@@ -1,8 +1,10 @@
-"""CSV with fixed columns, safe to open in a spreadsheet.
+"""CSV with fixed columns, for spreadsheets.
 
-Columns: id, title, date, dumps, starred_at, note, url, abstract. A cell
-that starts with =, +, -, @, tab or CR gets a leading apostrophe, so a
-spreadsheet shows it as text instead of running it as a formula.
+- UTF-8 with a byte order mark: without it Excel and LibreOffice take the file
+  for Latin-1 (`CafÃ©`). Python's `encoding="utf-8-sig"` and pandas read it.
+- Rows end in CRLF (RFC 4180); a line break inside a note stays in its cell.
+- A cell that starts with =, +, -, @, tab or CR gets a leading apostrophe, so
+  a spreadsheet shows it as text instead of running it as a formula.
 """
 
 from __future__ import annotations
@@ -11,9 +13,22 @@ import csv
 import io
 from collections.abc import Sequence
 
-from . import ExportItem, Options, register
+from . import ExportItem, Options, file_text, register
 
-COLUMNS = ("id", "title", "date", "dumps", "starred_at", "note", "url", "abstract")
+COLUMNS = (
+    "id",
+    "title",
+    "authors",
+    "published",
+    "listed",
+    "arxiv_id",
+    "url",
+    "starred_at",
+    "note",
+    "dumps",
+    "abstract",
+)
+BOM = "\ufeff"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -24,19 +39,23 @@ def safe(cell: str) -> str:
 @register("csv", "csv", "CSV (spreadsheets)")
 def render(items: Sequence[ExportItem], options: Options) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    out.write(BOM)
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for item in items:
         state = item.state
         row = (
             item.paper.id,
             item.paper.title,
-            item.date.isoformat() if item.date else "",
-            "; ".join(d.path for d in item.paper.dumps),
+            "; ".join(item.meta.authors),
+            item.published.isoformat() if item.published else "",
+            item.listed.isoformat() if item.listed else "",
+            item.meta.arxiv_id,
+            item.url,
             state.starred_at.isoformat() if state.starred_at else "",
             state.note,
-            item.url,
+            "; ".join(d.path for d in item.paper.dumps),
             item.abstract,
         )
-        writer.writerow([safe(cell) for cell in row])
+        writer.writerow([safe(file_text(cell)) for cell in row])
     return out.getvalue()
