@@ -9,23 +9,38 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import json.decoder
+import json.scanner
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from .errors import PapersError
 from .store import Note, Store, now
 
 KIND = "papers-backup"
+T = TypeVar("T")
 VERSION = 1
 
 
 def backup_json(store: Store) -> str:
     """Everything in the store, with times."""
+    return rows_json(store.star_rows(), store.notes(), store.seen_rows())
+
+
+def rows_json(
+    stars: list[tuple[str, str, dt.datetime]], notes: list[Note], seen: list[tuple[str, str, dt.datetime]]
+) -> str:
+    """A backup of these rows (from a store, or salvaged from a damaged one)."""
     payload = {
         "kind": KIND,
         "version": VERSION,
         "created_at": now().isoformat(),
-        "stars": [{"id": pid, "title": title, "starred_at": at.isoformat()} for pid, title, at in store.star_rows()],
+        "stars": [
+            {"id": pid, "title": title, "starred_at": at.isoformat()}
+            for pid, title, at in sorted(stars, key=lambda star: star[2])
+        ],
         "notes": [
             {
                 "id": n.paper_id,
@@ -34,9 +49,12 @@ def backup_json(store: Store) -> str:
                 "created_at": n.created_at.isoformat(),
                 "updated_at": n.updated_at.isoformat(),
             }
-            for n in sorted(store.notes(), key=lambda n: n.updated_at)
+            for n in sorted(notes, key=lambda n: n.updated_at)
         ],
-        "seen": [{"id": pid, "title": title, "seen_at": at.isoformat()} for pid, title, at in store.seen_rows()],
+        "seen": [
+            {"id": pid, "title": title, "seen_at": at.isoformat()}
+            for pid, title, at in sorted(seen, key=lambda mark: mark[2])
+        ],
     }
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
 
@@ -55,51 +73,197 @@ class RestoreReport:
         )
 
 
-def _time(value: Any, where: str) -> dt.datetime:
+class _Source:
+    """The backup's text, to say on which line a wrong value stands."""
+
+    def __init__(self, name: str, text: str) -> None:
+        self.name = name
+        self.text = text
+        self._lines: dict[int, int] | None = None
+        self._parsed: list[object] = []  # keeps the ids in _lines valid
+
+    def line_of(self, *path: str | int) -> int | None:
+        """The line where the list or object at `path` (keys and indexes from
+        the top) starts, else where the nearest one around it does."""
+        if self._lines is None:
+            self._lines, self._parsed = _container_lines(self.text)
+        if not self._parsed:
+            return None
+        value: Any = self._parsed[-1]
+        found = self._lines.get(id(value))
+        for step in path:
+            try:
+                value = value[step]
+            except (KeyError, IndexError, TypeError):
+                break
+            found = self._lines.get(id(value), found)
+        return found
+
+    def key_line(self, key: str) -> int | None:
+        """The line of a top-level key (its first occurrence)."""
+        match = re.search(rf'(?<!\\)"{re.escape(key)}"\s*:', self.text)
+        return self.text.count("\n", 0, match.start()) + 1 if match else None
+
+    def where(self, line: int | None, path: str) -> str:
+        return f"{self.name}:{line}: {path}" if line else f"{self.name}: {path}"
+
+
+def _container_lines(text: str) -> tuple[dict[int, int], list[object]]:
+    """Lines of every list and object of `text`, by the id of the parsed value.
+
+    Parsed again with the pure-Python scanner, whose hooks see positions;
+    only done when a backup is wrong, so its speed does not matter. The
+    parsed values are returned too: an id is only valid while they live.
+    """
+    lines: dict[int, int] = {}
+    keep: list[object] = []
+    decoder = json.JSONDecoder()
+    # The pure-Python parts of the standard decoder (not in its type stubs).
+    json_object: Callable[..., tuple[Any, int]] = getattr(json.decoder, "JSONObject")  # noqa: B009
+    json_array: Callable[..., tuple[Any, int]] = getattr(json.decoder, "JSONArray")  # noqa: B009
+
+    def line(index: int) -> int:
+        return text.count("\n", 0, index) + 1
+
+    def parse_object(state: tuple[str, int], *args: Any) -> tuple[Any, int]:
+        value, end = json_object(state, *args)
+        keep.append(value)
+        lines[id(value)] = line(state[1] - 1)
+        return value, end
+
+    def parse_array(state: tuple[str, int], scan_once: Any) -> tuple[Any, int]:
+        value, end = json_array(state, scan_once)
+        keep.append(value)
+        lines[id(value)] = line(state[1] - 1)
+        return value, end
+
+    decoder.parse_object = parse_object  # type: ignore[attr-defined]
+    decoder.parse_array = parse_array  # type: ignore[attr-defined]
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
     try:
-        moment = dt.datetime.fromisoformat(str(value))
+        top = decoder.decode(text)
+    except (ValueError, RecursionError):
+        return {}, []
+    return lines, [*keep, top]
+
+
+def _nesting_line(text: str, limit: int = 64) -> int:
+    """The line where brackets (outside strings) first nest deeper than `limit`."""
+    depth = 0
+    in_string = escaped = False
+    for index, char in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return text.count("\n", 0, index) + 1
+        elif char in "]}":
+            depth -= 1
+    return 1
+
+
+class _WrongField(Exception):
+    """A field of one record is wrong (the caller adds where it stands)."""
+
+
+def _time(record: dict[str, Any], key: str) -> dt.datetime:
+    value = record.get(key)
+    if not isinstance(value, str):
+        raise _WrongField(f'{key!r} must be a time like "2024-03-14T09:30:00+00:00", not {_shown(value)}')
+    try:
+        moment = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise PapersError(f"{where}: not a time: {value!r}") from None
+        raise _WrongField(f"{key!r} is not a time: {value!r}") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-def _text(record: dict[str, Any], key: str, where: str) -> str:
+def _text(record: dict[str, Any], key: str) -> str:
     value = record.get(key)
     if not isinstance(value, str):
-        raise PapersError(f"{where}: {key!r} must be text")
+        raise _WrongField(f"{key!r} must be text, not {_shown(value)}")
     return value
 
 
-def restore_json(store: Store, text: str, source: str) -> RestoreReport:
+def _shown(value: Any) -> str:
+    kinds = {dict: "an object", list: "a list", str: "text", bool: "true/false", type(None): "missing or null"}
+    return kinds.get(type(value), "a number")
+
+
+def _mark(record: dict[str, Any], key: str) -> tuple[str, str, dt.datetime]:
+    return _text(record, "id"), _text(record, "title"), _time(record, key)
+
+
+def _note(record: dict[str, Any]) -> Note:
+    return Note(
+        _text(record, "id"),
+        _text(record, "title"),
+        _text(record, "text"),
+        _time(record, "created_at"),
+        _time(record, "updated_at"),
+    )
+
+
+def _records(data: dict[str, Any], key: str, source: _Source) -> list[dict[str, Any]]:
+    """The records of one section; a section or record of the wrong shape is
+    an error naming its line."""
+    section = data.get(key, [])
+    if not isinstance(section, list):
+        line = source.line_of(key) if isinstance(section, (list, dict)) else source.key_line(key)
+        raise PapersError(
+            source.where(line, f"{key!r} must be a list of records, not {_shown(section)}; nothing was restored")
+        )
+    for index, record in enumerate(section):
+        if not isinstance(record, dict):
+            line = source.line_of(key, index)
+            raise PapersError(
+                source.where(
+                    line, f"{key}[{index}] must be a record {{...}}, not {_shown(record)}; nothing was restored"
+                )
+            )
+    return section
+
+
+def _convert(data: dict[str, Any], key: str, source: _Source, convert: Callable[[dict[str, Any]], T]) -> list[T]:
+    converted = []
+    for index, record in enumerate(_records(data, key, source)):
+        try:
+            converted.append(convert(record))
+        except _WrongField as error:
+            where = source.where(source.line_of(key, index), f"{key}[{index}]")
+            raise PapersError(f"{where}: {error}; nothing was restored") from None
+    return converted
+
+
+def restore_json(store: Store, text: str, source_name: str) -> RestoreReport:
     """Check a whole backup first, then merge it in one transaction."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise PapersError(f"{source}:{error.lineno}: not valid JSON ({error.msg}); nothing was restored") from None
+        raise PapersError(f"{source_name}:{error.lineno}: not valid JSON ({error.msg}); nothing was restored") from None
+    except RecursionError:
+        raise PapersError(
+            f"{source_name}:{_nesting_line(text)}: lists or objects nested too deeply for a papers backup; "
+            "nothing was restored"
+        ) from None
     if not isinstance(data, dict) or data.get("kind") != KIND:
-        raise PapersError(f"{source}: not a papers backup (made by `papers backup`); nothing was restored")
+        raise PapersError(f"{source_name}: not a papers backup (made by `papers backup`); nothing was restored")
     version = data.get("version")
-    if not isinstance(version, int) or version > VERSION:
-        raise PapersError(f"{source}: backup version {version!r} is newer than this papers knows ({VERSION})")
-    stars, seen, notes = [], [], []
-    for index, record in enumerate(data.get("stars", [])):
-        where = f"{source}: stars[{index}]"
-        stars.append(
-            (_text(record, "id", where), _text(record, "title", where), _time(record.get("starred_at"), where))
+    if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= VERSION:
+        raise PapersError(
+            f"{source_name}: backup version {version!r} is not one this papers knows (1 to {VERSION}); "
+            "nothing was restored"
         )
-    for index, record in enumerate(data.get("seen", [])):
-        where = f"{source}: seen[{index}]"
-        seen.append((_text(record, "id", where), _text(record, "title", where), _time(record.get("seen_at"), where)))
-    for index, record in enumerate(data.get("notes", [])):
-        where = f"{source}: notes[{index}]"
-        notes.append(
-            Note(
-                _text(record, "id", where),
-                _text(record, "title", where),
-                _text(record, "text", where),
-                _time(record.get("created_at"), where),
-                _time(record.get("updated_at"), where),
-            )
-        )
+    source = _Source(source_name, text)
+    stars = _convert(data, "stars", source, lambda record: _mark(record, "starred_at"))
+    seen = _convert(data, "seen", source, lambda record: _mark(record, "seen_at"))
+    notes = _convert(data, "notes", source, _note)
     counts = store.merge(stars, notes, seen)
     return RestoreReport(counts["stars"], counts["notes"], counts["notes_kept"], counts["seen"])

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import whoosh.index
 
-from .config import State
+from .config import State, remember_folders
 from .errors import IndexReadError, PapersError, UnknownPaperError
 from .export import ExportItem, Options, Order, Scope, get_format, ordered
 from .index import Indexer, ProgressCallback, open_index
@@ -45,13 +45,9 @@ class Library:
         return [Path(p) for p in remembered] if remembered else [bundled_dumps()]
 
     def remember(self, paths: Sequence[Path]) -> None:
-        """Add dump locations to the remembered ones (absolute, once each)."""
-        state = State.load(self.locations.state_path)
-        for path in paths:
-            absolute = str(path.expanduser().resolve())
-            if absolute not in state.dumps:
-                state.dumps.append(absolute)
-        state.save(self.locations.state_path)
+        """Add dump locations to the remembered ones (absolute, once each),
+        under the state lock: another process's folder is never dropped."""
+        remember_folders(self.locations.state_path, list(paths))
 
     def has_index(self) -> bool:
         return open_index(self.locations.index_dir) is not None
@@ -249,12 +245,10 @@ class Library:
     def unstar(self, paper_id: str) -> bool:
         return self.store.unstar(paper_id)
 
-    def toggle_star(self, paper: Paper) -> bool:
-        """Star or unstar; returns whether the paper is starred now."""
-        if self.store.unstar(paper.id):
-            return False
-        self.store.star(paper.id, paper.title)
-        return True
+    def set_starred(self, paper: Paper, starred: bool) -> bool:
+        """Star or unstar explicitly (never a toggle: a window showing an old
+        state must not undo another's star); returns whether anything changed."""
+        return self.store.set_starred(paper.id, paper.title, starred)
 
     def note(self, paper_id: str) -> Note | None:
         return self.store.note(paper_id)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 from textual.screen import Screen
 
-from ...core.editor import edit_text
+from ...core.editor import edit_note
 from ...core.errors import PapersError
 from ...core.links import paper_url
 from ...core.models import Paper
@@ -26,6 +26,11 @@ class PaperScreen(Screen[None]):
     redraw it after a change; every change is in the store before it shows."""
 
     BINDINGS = [command.binding() for command in PAPER_COMMANDS]
+
+    def __init__(self) -> None:
+        super().__init__()
+        # userdata: the star state each paper was last drawn with.
+        self.shown_starred: dict[str, bool] = {}
 
     @property
     def papers_app(self) -> PapersApp:
@@ -45,6 +50,7 @@ class PaperScreen(Screen[None]):
         """The detail content of a paper with the query's terms highlighted."""
         library = self.papers_app.library
         state = library.state(paper.id)
+        self.shown_starred[paper.id] = state.starred  # userdata: what `s` acts on
         abstract_spans = library.highlights(paper.abstract, parsed) if parsed else []
         title_spans = library.highlights(paper.title, parsed, "title") if parsed else []
         return paper_content(paper, state, abstract_spans, title_spans)
@@ -56,16 +62,31 @@ class PaperScreen(Screen[None]):
         return paper
 
     def action_toggle_star(self) -> None:
+        # userdata: refresh before acting, then an explicit set (never a toggle
+        # at the store): a window drawn before another window's change must
+        # not undo it.
         paper = self._paper_or_bell()
         if paper is None:
             return
+        library = self.papers_app.library
         try:
-            starred = self.papers_app.library.toggle_star(paper)
+            starred = library.state(paper.id).starred
+            shown = self.shown_starred.get(paper.id, starred)
+            if shown != starred:
+                self.paper_changed(paper.id)
+                self.notify(
+                    ("Starred" if starred else "Unstarred")
+                    + f" in another window meanwhile; press the key again to {'unstar' if starred else 'star'} it",
+                    severity="warning",
+                    markup=False,
+                )
+                return
+            library.set_starred(paper, not starred)
         except PapersError as error:
             self.notify(str(error), severity="error", markup=False)
             return
         self.paper_changed(paper.id)
-        self.notify(("Starred: " if starred else "Unstarred: ") + paper.title, markup=False, timeout=2)
+        self.notify(("Unstarred: " if starred else "Starred: ") + paper.title, markup=False, timeout=2)
 
     def action_edit_note(self) -> None:
         paper = self._paper_or_bell()
@@ -81,20 +102,28 @@ class PaperScreen(Screen[None]):
         self.app.push_screen(NoteEditor(paper.title, current.text if current else ""), saved)
 
     def action_edit_note_external(self) -> None:
+        # userdata: every editor failure comes back as a PapersError after the
+        # screen is resumed (edit_note never lets one cross the suspend).
         paper = self._paper_or_bell()
         if paper is None:
             return
-        current = self.papers_app.library.note(paper.id)
-        before = current.text if current else ""
+        library = self.papers_app.library
         try:
-            with self.app.suspend():
-                text = edit_text(before, f"the note on {paper.title!r}")
+            result = edit_note(library.store, library.locations.drafts_dir, paper.id, paper.title, self.app.suspend)
         except PapersError as error:
-            self.notify(str(error), severity="error", markup=False)
+            self.notify(str(error), severity="error", markup=False, timeout=10)
             return
-        self.app.refresh()
-        if text != before:
-            self._save_note(paper, text, current.updated_at if current else None)
+        finally:
+            self.app.refresh()
+        if result.notice:
+            self.notify(result.notice, severity="warning", markup=False)
+        if result.saved is None:
+            return
+        self.paper_changed(paper.id)
+        if result.saved.merged:
+            self.notify("The note was changed elsewhere meanwhile: both texts were kept.", severity="warning")
+        else:
+            self.notify("Note saved" if result.saved.note else "Note deleted", timeout=2)
 
     def _save_note(self, paper: Paper, text: str, base: dt.datetime | None) -> None:
         try:
