@@ -453,7 +453,8 @@ def write_output(
     """To stdout, or atomically to a file that is not overwritten unless
     forced, and never one of papers' own files."""
     if output is None or str(output) == "-":
-        sys.stdout.write(text)
+        # A file or pipe gets the text as it is; a terminal never gets escapes.
+        sys.stdout.write(printable(text) if sys.stdout.isatty() else text)
         return
     for own in protected:
         if _same_file(output, own):

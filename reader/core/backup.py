@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import json.decoder
-import json.scanner
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -79,72 +77,65 @@ class _Source:
     def __init__(self, name: str, text: str) -> None:
         self.name = name
         self.text = text
-        self._lines: dict[int, int] | None = None
-        self._parsed: list[object] = []  # keeps the ids in _lines valid
+        self._lines: dict[tuple[str | int, ...], int] | None = None
 
     def line_of(self, *path: str | int) -> int | None:
-        """The line where the list or object at `path` (keys and indexes from
-        the top) starts, else where the nearest one around it does."""
+        """The line of the value at `path` (keys and indexes from the top),
+        else of the nearest value around it."""
         if self._lines is None:
-            self._lines, self._parsed = _container_lines(self.text)
-        if not self._parsed:
-            return None
-        value: Any = self._parsed[-1]
-        found = self._lines.get(id(value))
-        for step in path:
-            try:
-                value = value[step]
-            except (KeyError, IndexError, TypeError):
-                break
-            found = self._lines.get(id(value), found)
-        return found
-
-    def key_line(self, key: str) -> int | None:
-        """The line of a top-level key (its first occurrence)."""
-        match = re.search(rf'(?<!\\)"{re.escape(key)}"\s*:', self.text)
-        return self.text.count("\n", 0, match.start()) + 1 if match else None
+            self._lines = _value_lines(self.text)
+        for end in range(len(path), -1, -1):
+            if path[:end] in self._lines:
+                return self._lines[path[:end]]
+        return None
 
     def where(self, line: int | None, path: str) -> str:
         return f"{self.name}:{line}: {path}" if line else f"{self.name}: {path}"
 
 
-def _container_lines(text: str) -> tuple[dict[int, int], list[object]]:
-    """Lines of every list and object of `text`, by the id of the parsed value.
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 
-    Parsed again with the pure-Python scanner, whose hooks see positions;
-    only done when a backup is wrong, so its speed does not matter. The
-    parsed values are returned too: an id is only valid while they live.
-    """
-    lines: dict[int, int] = {}
-    keep: list[object] = []
-    decoder = json.JSONDecoder()
-    # The pure-Python parts of the standard decoder (not in its type stubs).
-    json_object: Callable[..., tuple[Any, int]] = getattr(json.decoder, "JSONObject")  # noqa: B009
-    json_array: Callable[..., tuple[Any, int]] = getattr(json.decoder, "JSONArray")  # noqa: B009
 
-    def line(index: int) -> int:
-        return text.count("\n", 0, index) + 1
-
-    def parse_object(state: tuple[str, int], *args: Any) -> tuple[Any, int]:
-        value, end = json_object(state, *args)
-        keep.append(value)
-        lines[id(value)] = line(state[1] - 1)
-        return value, end
-
-    def parse_array(state: tuple[str, int], scan_once: Any) -> tuple[Any, int]:
-        value, end = json_array(state, scan_once)
-        keep.append(value)
-        lines[id(value)] = line(state[1] - 1)
-        return value, end
-
-    decoder.parse_object = parse_object  # type: ignore[attr-defined]
-    decoder.parse_array = parse_array  # type: ignore[attr-defined]
-    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
-    try:
-        top = decoder.decode(text)
-    except (ValueError, RecursionError):
-        return {}, []
-    return lines, [*keep, top]
+def _value_lines(text: str, depth: int = 3) -> dict[tuple[str | int, ...], int]:
+    """Lines of the lists, objects and keyed values of `text`, by their path,
+    down to `depth` levels. A scan of brackets, not a parse: it works on any
+    nesting, and only runs when a backup is wrong."""
+    lines: dict[tuple[str | int, ...], int] = {}
+    frames: list[list[str | int]] = []  # per open bracket: its kind, then the current key or index
+    key: str | int = ""
+    line = 1
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == "\n":
+            line += 1
+        elif char == '"':
+            match = _STRING.match(text, index)
+            if match is None:
+                break
+            try:
+                key = json.loads(match.group())
+            except ValueError:
+                key = ""
+            line += match.group().count("\n")
+            index = match.end()
+            continue
+        elif char in "[{":
+            path = tuple(frame[1] for frame in frames)
+            if len(path) <= depth:
+                lines.setdefault(path, line)
+            frames.append([char, 0 if char == "[" else ""])
+        elif char in "]}" and frames:
+            frames.pop()
+        elif char == ":" and frames and frames[-1][0] == "{":
+            frames[-1][1] = key
+            path = tuple(frame[1] for frame in frames)
+            if len(path) <= depth:
+                lines.setdefault(path, line)
+        elif char == "," and frames and frames[-1][0] == "[":
+            frames[-1][1] = int(frames[-1][1]) + 1
+        index += 1
+    return lines
 
 
 def _nesting_line(text: str, limit: int = 64) -> int:
@@ -216,7 +207,7 @@ def _records(data: dict[str, Any], key: str, source: _Source) -> list[dict[str, 
     an error naming its line."""
     section = data.get(key, [])
     if not isinstance(section, list):
-        line = source.line_of(key) if isinstance(section, (list, dict)) else source.key_line(key)
+        line = source.line_of(key)
         raise PapersError(
             source.where(line, f"{key!r} must be a list of records, not {_shown(section)}; nothing was restored")
         )
