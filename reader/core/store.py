@@ -57,7 +57,7 @@ TABLES: dict[str, tuple[str, ...]] = {
 }
 
 # A store is checked once per process (threads each open their own connection).
-_checked: set[tuple[str, int]] = set()
+_checked: set[tuple[str, int, int, int]] = set()
 _checked_lock = threading.Lock()
 
 P = ParamSpec("P")
@@ -65,7 +65,8 @@ R = TypeVar("R")
 
 
 class StoreDamagedError(StoreError):
-    """The store file is there but is not a store this program can trust."""
+    """The store is a papers store, but parts of it cannot be read: what can
+    still be read is worth saving (`papers backup` salvages it)."""
 
 
 def _reading(method: Callable[P, R]) -> Callable[P, R]:
@@ -171,8 +172,9 @@ class Store:
 
     def _check_once(self) -> None:
         """The schema and SQLite's integrity check, once per process and file."""
+        # A file changed outside this process (its size or time) is checked again.
         stat = os.stat(self.path)
-        key = (str(self.path.resolve()), stat.st_ino)
+        key = (str(self.path.resolve()), stat.st_ino, stat.st_size, stat.st_mtime_ns)
         with _checked_lock:
             if key in _checked:
                 self._check_version()
@@ -447,7 +449,7 @@ def check_schema(db: sqlite3.Connection, path: Path) -> int:
         return version  # an empty SQLite file: nothing to lose, the migration fills it
     wrong = [name for name, columns in TABLES.items() if tables.get(name) != columns]
     if version == 0 or wrong:
-        raise StoreDamagedError(
+        raise StoreError(
             f"{path}: this is not a papers store (an SQLite file "
             + (f"without the expected table {wrong[0]!r}" if wrong else "with other tables")
             + "); it was left untouched. Point --data-dir / PAPERS_DATA_DIR elsewhere or move it away"
@@ -469,7 +471,7 @@ def _refuse_empty(path: Path) -> None:
     except OSError:
         return
     if size == 0:
-        raise StoreDamagedError(
+        raise StoreError(
             f"{path}: the user store is an empty file (0 bytes), not a store; it was left untouched. "
             "Restore a backup (`papers restore FILE`) after moving it away, or remove it to start a new store"
         )

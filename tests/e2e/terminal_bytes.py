@@ -33,9 +33,15 @@ class Captured:
 
 
 def run_on_pty(
-    *args: str, columns: int = 120, rows: int = 40, env: dict[str, str] | None = None, stdin: bytes = b""
+    *args: str,
+    columns: int = 120,
+    rows: int = 40,
+    env: dict[str, str] | None = None,
+    stdin: bytes = b"",
+    stdin_tty: bool = False,
 ) -> Captured:
-    """`papers ARGS` with stdout and stderr on a pty of the given size."""
+    """`papers ARGS` with stdout and stderr (and stdin if `stdin_tty`) on a
+    pty of the given size."""
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
     # Raw output: no "\n" -> "\r\n" translation, the bytes as written.
@@ -44,16 +50,16 @@ def run_on_pty(
     termios.tcsetattr(slave, termios.TCSANOW, attrs)
     process = subprocess.Popen(
         [PAPERS, *args],
-        stdin=subprocess.PIPE,
+        stdin=slave if stdin_tty else subprocess.PIPE,
         stdout=slave,
         stderr=slave,
         env=env or dict(os.environ),
         close_fds=True,
     )
     os.close(slave)
-    assert process.stdin is not None
-    process.stdin.write(stdin)
-    process.stdin.close()
+    if process.stdin is not None:
+        process.stdin.write(stdin)
+        process.stdin.close()
     chunks = []
     while True:
         try:
