@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import overload
 
 import whoosh.index
 
@@ -64,7 +65,9 @@ class Library:
         if paths:
             self.remember(paths)
         try:
-            report = Indexer(self.locations.cache_dir, progress).update(self.dump_locations(), rebuild, wait)
+            report = Indexer(self.locations.cache_dir, progress).update(
+                _ReadWhenUsed(self.dump_locations), rebuild, wait
+            )
         except (OSError, sqlite3.OperationalError) as error:
             reason = getattr(error, "strerror", None) or str(error)
             raise PapersError(
@@ -317,3 +320,28 @@ class Library:
             "cache_dir": str(self.locations.cache_dir),
             "config_dir": str(self.locations.config_dir),
         }
+
+
+class _ReadWhenUsed(Sequence[Path]):
+    """The remembered dump locations, read when the indexer first looks at
+    them: under its lock. Read before, a folder another process remembered
+    while this one waited would be missing, and its papers removed."""
+
+    def __init__(self, read: Callable[[], list[Path]]) -> None:
+        self._read = read
+        self._paths: list[Path] | None = None
+
+    def _get(self) -> list[Path]:
+        if self._paths is None:
+            self._paths = self._read()
+        return self._paths
+
+    @overload
+    def __getitem__(self, index: int) -> Path: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Path]: ...
+    def __getitem__(self, index: int | slice) -> Path | Sequence[Path]:
+        return self._get()[index]
+
+    def __len__(self) -> int:
+        return len(self._get())
