@@ -9,7 +9,6 @@ Nothing here writes to the file.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import sqlite3
 from collections.abc import Iterator
@@ -49,13 +48,19 @@ def _connect(path: Path) -> sqlite3.Connection:
     for query in ("?mode=ro", "?mode=ro&immutable=1"):
         try:
             db = sqlite3.connect(uri + query, uri=True, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as error:
+            last = error
+            continue
+        try:
             db.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
             return db
         except sqlite3.Error as error:
             last = error
-            with contextlib.suppress(Exception):
-                db.close()
-    raise StoreError(f"{path}: nothing can be read from the user store ({last})")
+            db.close()
+    raise StoreError(
+        f"{path}: nothing can be read from the user store ({last}); it was left untouched. "
+        "Move it away and restore a backup (`papers restore FILE`)"
+    )
 
 
 def _scan(db: sqlite3.Connection, sql: str, params: tuple[object, ...] = ()) -> Iterator[Row]:
