@@ -3,6 +3,10 @@
 Output for people and scripts goes to stdout (`--json` for machines);
 progress and messages go to stderr. Exit codes: 0 success, 1 a user error
 with a one-line message, 2 usage.
+
+Every line for people goes through `printable()` (`out` and `say`): file
+names, notes and titles come from outside and must never reach the terminal
+as escape sequences. JSON escapes the same characters (`print_json`).
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
@@ -17,21 +22,53 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .core.atomic import write_atomic
-from .core.backup import backup_json, restore_json
-from .core.editor import edit_text
+from .core.atomic import PRIVATE, write_atomic
+from .core.backup import backup_json, restore_json, rows_json
+from .core.config import State, folder_key, forget_folders, remember_folders
+from .core.editor import edit_note, recover_drafts, with_final_newline
 from .core.errors import PapersError
 from .core.export import FORMAT_NAMES, Options, Scope
 from .core.export.schema import standalone_record
 from .core.library import Library
-from .core.locations import Locations
+from .core.locations import Locations, bundled_dumps, privacy_problems
 from .core.models import IndexReport, Paper, UserState
-from .core.store import Store
+from .core.salvage import salvage
+from .core.store import Store, StoreDamagedError
+from .core.text import printable
 from .core.views import FILTERS, SORTS, Filter, Sort, filter_named, sort_named, sort_names
 from .progress import StderrProgress
 
-COMMANDS = ("index", "search", "show", "star", "unstar", "note", "export", "backup", "restore", "stats")
+COMMANDS = ("index", "search", "show", "star", "unstar", "note", "export", "backup", "restore", "stats", "folders")
 MAX_PROBLEMS_SHOWN = 20
+MIN_WIDTH = 20
+# JSON keeps every character, but these would act on a terminal as raw text.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\ud800-\udfff]")
+
+
+def out(text: str = "") -> None:
+    """A line for people on stdout."""
+    print(printable(text))
+
+
+def say(text: str) -> None:
+    """A message on stderr."""
+    print(printable(text), file=sys.stderr)
+
+
+def print_json(data: object) -> None:
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    print(_JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text))
+
+
+def _file_mode(text: str) -> int:
+    try:
+        mode = int(text, 8)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an octal mode such as 600 or 644") from None
+    if not 0 <= mode <= 0o777:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a file mode (000 to 777)")
+    return mode
+
 
 Handler = Callable[[Library, argparse.Namespace], int]
 
@@ -106,11 +143,17 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--sort", choices=sort_names(), default=Sort.RELEVANCE.name, help=_sorts_help())
     export.add_argument("--group-by-date", action="store_true", help="markdown: one section per dump date")
     export.add_argument("--force", action="store_true", help="overwrite an existing --output file")
+    export.add_argument(
+        "--mode", type=_file_mode, default=PRIVATE, metavar="OCTAL", help="--output file permissions (default 600)"
+    )
     export.set_defaults(handler=cmd_export)
 
     backup = commands.add_parser("backup", parents=[dirs], help="write all stars, notes and seen marks as JSON")
     backup.add_argument("--output", "-o", type=Path, metavar="FILE", help="write here (default: stdout)")
     backup.add_argument("--force", action="store_true", help="overwrite an existing --output file")
+    backup.add_argument(
+        "--mode", type=_file_mode, default=PRIVATE, metavar="OCTAL", help="--output file permissions (default 600)"
+    )
     backup.set_defaults(handler=cmd_backup)
 
     restore = commands.add_parser("restore", parents=[dirs], help="merge a backup into your data (nothing is deleted)")
@@ -120,6 +163,12 @@ def build_parser() -> argparse.ArgumentParser:
     stats = commands.add_parser("stats", parents=[dirs], help="counts of papers, dumps, stars, notes")
     stats.add_argument("--json", action="store_true")
     stats.set_defaults(handler=cmd_stats)
+
+    folders = commands.add_parser("folders", parents=[dirs], help="list, add or forget the remembered dump folders")
+    folders.add_argument("action", nargs="?", choices=("list", "add", "forget"), default="list")
+    folders.add_argument("paths", nargs="*", metavar="FOLDER", help="dump folders (or .txt files) to add or forget")
+    folders.add_argument("--json", action="store_true", help="list as JSON")
+    folders.set_defaults(handler=cmd_folders)
     return parser
 
 
@@ -169,10 +218,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.handler = cmd_app
     try:
         library = Library(Locations.resolve(args.data_dir, args.cache_dir, args.config_dir))
+        args.notices = [] if args.handler is cmd_backup else recover_notes(library)
+        if args.handler is not cmd_app:
+            for notice in args.notices:
+                say(f"papers: {notice}")
         handler: Handler = args.handler
         return handler(library, args)
     except PapersError as error:
-        print(f"papers: {error}", file=sys.stderr)
+        say(f"papers: {error}")
         return 1
     except KeyboardInterrupt:
         print("papers: interrupted", file=sys.stderr)
@@ -183,23 +236,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+def recover_notes(library: Library) -> list[str]:
+    """Save notes left in drafts by a papers killed while its editor was open."""
+    drafts = library.locations.drafts_dir
+    if not drafts.is_dir():
+        return []
+    try:
+        return recover_drafts(drafts, lambda: library.store)
+    except PapersError as error:
+        return [f"notes left in {drafts} could not be recovered: {error}"]
+
+
 # indexing -----------------------------------------------------------------
 def print_report(report: IndexReport) -> None:
     if report.rebuilt_because:
-        print(f"papers: rebuilt the index: {report.rebuilt_because}", file=sys.stderr)
+        say(f"papers: rebuilt the index: {report.rebuilt_because}")
     shown = [p for p in report.problems if p.severity != "info" or report.dumps_read]
     shown.sort(key=lambda p: p.severity == "info")  # notes after the problems
     for problem in shown[:MAX_PROBLEMS_SHOWN]:
-        print(f"  {problem}", file=sys.stderr)
+        say(f"  {problem}")
     if len(shown) > MAX_PROBLEMS_SHOWN:
-        print(f"  ... and {len(shown) - MAX_PROBLEMS_SHOWN} more problems", file=sys.stderr)
-    print(report.summary(), file=sys.stderr)
+        say(f"  ... and {len(shown) - MAX_PROBLEMS_SHOWN} more problems")
+    say(report.summary())
 
 
 def ensure_index(library: Library) -> None:
     """Commands that read the index build it first if there is none."""
     if not library.has_index():
-        print("papers: no index yet; indexing the dumps first", file=sys.stderr)
+        say("papers: no index yet; indexing the dumps first")
         print_report(library.index(progress=StderrProgress(), wait=60.0))
 
 
@@ -220,10 +284,12 @@ def cmd_app(library: Library, args: argparse.Namespace) -> int:
         raise PapersError("the reader needs a terminal; for scripts use a command (papers --help)")
     if args.dumps:
         library.remember(args.dumps)
+    else:
+        State.load(library.locations.state_path)  # one it cannot read stops us before the screen does
     library.store  # noqa: B018 - open the store now: one it cannot trust stops us before the screen does
     from .tui.app import run_app
 
-    return run_app(library)
+    return run_app(library, args.notices)
 
 
 # reading ------------------------------------------------------------------
@@ -239,7 +305,7 @@ def cmd_search(library: Library, args: argparse.Namespace) -> int:
     query = " ".join(args.query)
     result = library.search(query, sort_named(args.sort), filter_named(args.filter), limit=args.limit or None)
     for notice in result.notices:
-        print(f"papers: {notice}", file=sys.stderr)
+        say(f"papers: {notice}")
     papers = library.papers(result.ids)
     states = library.states(result.ids)
     if args.json:
@@ -248,19 +314,19 @@ def cmd_search(library: Library, args: argparse.Namespace) -> int:
             for pid in result.ids
             if pid in papers
         ]
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print_json(rows)
         return 0
     if not result.ids:
         hint = library.suggest(query)
         tip = f"; try: {' | '.join(hint)}" if hint else ""
-        print(f"papers: no papers match {query!r}{tip}", file=sys.stderr)
+        say(f"papers: no papers match {query!r}{tip}")
         return 0
     for rank, pid in enumerate(result.ids, start=1):
         paper = papers[pid]
         state = states.get(pid, UserState(pid))
         mark = "*" if state.starred else " "
         date = paper.newest_date.isoformat() if paper.newest_date else "          "
-        print(f"{rank:>3}. {pid} {mark} {date}  {paper.title}")
+        out(f"{rank:>3}. {pid} {mark} {date}  {paper.title}")
     return 0
 
 
@@ -274,35 +340,38 @@ def cmd_show(library: Library, args: argparse.Namespace) -> int:
     paper = paper_arg(library, args.id)
     state = library.state(paper.id)
     if args.json:
-        print(json.dumps(paper_json(paper, state), ensure_ascii=False, indent=2))
+        print_json(paper_json(paper, state))
         return 0
-    print(paper.title)
-    print(f"ID {paper.id}{'   * starred' if state.starred else ''}")
+    out(paper.title)
+    out(f"ID {paper.id}{'   * starred' if state.starred else ''}")
     for dump in paper.dumps:
-        print(f"  in {dump.path}" + (f" ({dump.date.isoformat()})" if dump.date else ""))
+        out(f"  in {dump.path}" + (f" ({dump.date.isoformat()})" if dump.date else ""))
     if not paper.dumps:
-        print("  (its dumps are gone: the abstract is not available)")
+        out("  (its dumps are gone: the abstract is not available)")
     if paper.abstract:
-        print()
-        print(textwrap.fill(paper.abstract, width=min(100, _terminal_width())))
+        out()
+        out(textwrap.fill(paper.abstract, width=_text_width()))
     if state.note:
-        print("\nNote:")
-        print(textwrap.indent(state.note, "  "))
+        out("\nNote:")
+        out(textwrap.indent(state.note.rstrip("\n"), "  "))
     return 0
 
 
-def _terminal_width() -> int:
+def _text_width() -> int:
+    """Wrap at the terminal's width, at most 100; a terminal that reports no
+    width (0 columns, or none) gets 100, a tiny one at least MIN_WIDTH."""
     try:
-        return os.get_terminal_size().columns
+        columns = os.get_terminal_size().columns
     except OSError:
-        return 100
+        columns = 0
+    return 100 if columns <= 0 else max(MIN_WIDTH, min(100, columns))
 
 
 # triage -------------------------------------------------------------------
 def cmd_star(library: Library, args: argparse.Namespace) -> int:
     for paper in [paper_arg(library, i) for i in args.ids]:
         changed = library.star(paper)
-        print(f"{'starred' if changed else 'already starred'}: {paper.id} {paper.title}", file=sys.stderr)
+        say(f"{'starred' if changed else 'already starred'}: {paper.id} {paper.title}")
     return 0
 
 
@@ -310,43 +379,76 @@ def cmd_unstar(library: Library, args: argparse.Namespace) -> int:
     ensure_index(library)
     for pid in [library.resolve_id(i) for i in args.ids]:
         changed = library.unstar(pid)
-        print(f"{'unstarred' if changed else 'was not starred'}: {pid}", file=sys.stderr)
+        say(f"{'unstarred' if changed else 'was not starred'}: {pid}")
     return 0
 
 
 def cmd_note(library: Library, args: argparse.Namespace) -> int:
     paper = paper_arg(library, args.id)
     pid = paper.id
-    current = library.note(pid)
     if args.clear:
         library.save_note(paper, "")
-        print(f"note cleared: {pid}", file=sys.stderr)
+        say(f"note cleared: {pid}")
         return 0
-    if args.set is not None:
-        text = sys.stdin.read() if args.set == "-" else args.set
-    elif args.edit:
-        text = edit_text(current.text if current else "", f"the note on {paper.title!r}")
-        if text == (current.text if current else ""):
-            print("note unchanged", file=sys.stderr)
+    if args.edit:
+        edit = edit_note(library.store, library.locations.drafts_dir, pid, paper.title)
+        if edit.notice:
+            say(f"papers: {edit.notice}")
+        if edit.saved is None:
+            say("note unchanged")
             return 0
-    else:
-        if current:
-            print(current.text)
-        else:
-            print(f"papers: no note on {pid}", file=sys.stderr)
+        if edit.saved.merged:
+            say("papers: the note changed elsewhere while you edited; both texts were kept")
+        say(f"note {'saved' if edit.saved.note else 'cleared'}: {pid}")
         return 0
-    saved = library.save_note(paper, text, current.updated_at if current else None, check_base=args.edit)
-    if saved.merged:
-        print("papers: the note changed elsewhere while you edited; both texts were kept", file=sys.stderr)
-    print(f"note {'saved' if saved.note else 'cleared'}: {pid}", file=sys.stderr)
+    current = library.note(pid)
+    if args.set is None:
+        if current:
+            sys.stdout.write(printable(with_final_newline(current.text)))
+        else:
+            say(f"papers: no note on {pid}")
+        return 0
+    text = sys.stdin.read() if args.set == "-" else args.set
+    saved = library.save_note(paper, text)
+    say(f"note {'saved' if saved.note else 'cleared'}: {pid}")
     return 0
 
 
-def write_output(text: str, output: Path | None, force: bool, mode: int = 0o644) -> None:
-    """To stdout, or atomically to a file that is not overwritten unless forced."""
+def own_files(library: Library) -> list[Path]:
+    """Files papers itself keeps: no export or backup may be written over them."""
+    locations = library.locations
+    store = locations.store_path
+    return [
+        store,
+        store.with_name(store.name + "-wal"),
+        store.with_name(store.name + "-shm"),
+        locations.state_path,
+        locations.config_path,
+        locations.catalog_path,
+    ]
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    try:
+        if first.resolve() == second.resolve():
+            return True
+        return first.exists() and second.exists() and os.path.samefile(first, second)
+    except OSError:
+        return False
+
+
+def write_output(
+    text: str, output: Path | None, force: bool, mode: int = PRIVATE, protected: Sequence[Path] = ()
+) -> None:
+    """To stdout, or atomically to a file that is not overwritten unless
+    forced, and never one of papers' own files."""
     if output is None or str(output) == "-":
-        sys.stdout.write(text)
+        # A file or pipe gets the text as it is; a terminal never gets escapes.
+        sys.stdout.write(printable(text) if sys.stdout.isatty() else text)
         return
+    for own in protected:
+        if _same_file(output, own):
+            raise PapersError(f"{output} is papers' own {own.name}; write to another file (nothing was written)")
     if output.exists() and not force:
         raise PapersError(f"{output} exists; use --force to overwrite it")
     if output.is_dir():
@@ -365,24 +467,34 @@ def cmd_export(library: Library, args: argparse.Namespace) -> int:
         ensure_index(library)
     options = Options(sort_named(args.sort), args.group_by_date)
     text, count = library.export(args.format, scope, args.query or "", options)
-    write_output(text, args.output, args.force)
+    write_output(text, args.output, args.force, args.mode, own_files(library))
     where = f" to {args.output}" if args.output else ""
-    print(f"exported {count} papers ({scope.value}) as {args.format}{where}", file=sys.stderr)
+    say(f"exported {count} papers ({scope.value}) as {args.format}{where}")
     return 0
 
 
 def cmd_backup(library: Library, args: argparse.Namespace) -> int:
-    # Read-only: a backup works even where the store cannot be written.
-    with Store(library.locations.store_path, readonly=True) as store:
-        text = backup_json(store)
-        counts = store.counts()
-    write_output(text, args.output, args.force, mode=0o600)
+    path = library.locations.store_path
+    damaged: StoreDamagedError | None = None
+    try:
+        # Read-only: a backup works even where the store cannot be written.
+        with Store(path, readonly=True) as store:
+            text = backup_json(store)
+            counts = store.counts()
+    except StoreDamagedError as error:
+        damaged = error
+        rescued = salvage(path)
+        text = rows_json(rescued.stars, rescued.notes, rescued.seen)
+        counts = {"stars": len(rescued.stars), "notes": len(rescued.notes), "seen": len(rescued.seen)}
+    write_output(text, args.output, args.force, args.mode, own_files(library))
     where = f" to {args.output}" if args.output else ""
-    print(
-        f"backed up {counts['stars']} stars, {counts['notes']} notes, {counts['seen']} seen marks{where}",
-        file=sys.stderr,
-    )
-    return 0
+    saved = f"{counts['stars']} stars, {counts['notes']} notes, {counts['seen']} seen marks{where}"
+    if damaged is None:
+        say(f"backed up {saved}")
+        return 0
+    say(f"papers: {damaged}")
+    say(f"papers: the store is damaged; saved what could be read: {saved}")
+    return 1
 
 
 def cmd_restore(library: Library, args: argparse.Namespace) -> int:
@@ -394,16 +506,52 @@ def cmd_restore(library: Library, args: argparse.Namespace) -> int:
         except (OSError, UnicodeDecodeError) as error:
             raise PapersError(f"{args.file}: cannot read ({getattr(error, 'strerror', None) or error})") from error
     report = restore_json(library.store, text, source)
-    print(f"restored from {source}: {report.summary()}", file=sys.stderr)
+    say(f"restored from {source}: {report.summary()}")
     return 0
 
 
 def cmd_stats(library: Library, args: argparse.Namespace) -> int:
     stats = library.stats()
+    warnings = privacy_problems(library.locations)
     if args.json:
-        print(json.dumps(stats, indent=2))
+        print_json({**stats, "warnings": warnings})
     else:
         for key, value in stats.items():
             shown = ", ".join(value) if isinstance(value, list) else value
-            print(f"{key.replace('_', ' ')}: {shown}")
+            out(f"{key.replace('_', ' ')}: {shown}")
+        for warning in warnings:
+            out(f"warning: {warning}")
+    return 0
+
+
+def cmd_folders(library: Library, args: argparse.Namespace) -> int:
+    state_path = library.locations.state_path
+    if args.action == "list":
+        if args.paths:
+            raise PapersError("`papers folders` lists all; to add or forget: papers folders add|forget FOLDER")
+        remembered = State.load(state_path).dumps
+        if args.json:
+            print_json([{"path": folder, "exists": Path(folder).exists()} for folder in remembered])
+            return 0
+        for folder in remembered:
+            out(folder + ("" if Path(folder).exists() else "   (missing)"))
+        if not remembered:
+            say(f"papers: no folders remembered; papers reads the bundled samples ({bundled_dumps()})")
+        return 0
+    if not args.paths:
+        raise PapersError(f"papers folders {args.action} needs at least one FOLDER")
+    if args.action == "add":
+        missing = [p for p in args.paths if not Path(p).exists()]
+        if missing:
+            raise PapersError(f"{missing[0]}: no such file or folder; nothing was added")
+        added = remember_folders(state_path, [Path(p) for p in args.paths])
+        for folder in args.paths:
+            key = folder_key(Path(folder))
+            say(f"{'remembered' if key in added else 'already remembered'}: {key}")
+        if added:
+            say("papers: `papers index` (or opening the reader) reads them")
+        return 0
+    for folder in forget_folders(state_path, list(args.paths)):
+        say(f"forgotten: {folder}")
+    say("papers: their papers leave the index at the next `papers index`; stars and notes stay")
     return 0

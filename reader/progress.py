@@ -7,6 +7,7 @@ import time
 from typing import TextIO
 
 from .core.index import Progress
+from .core.text import printable
 
 _LABELS = {
     "wait": "waiting:",
@@ -37,7 +38,8 @@ class StderrProgress:
             return
         label = _LABELS.get(step.phase, step.phase)
         counts = f" {step.done}/{step.total}" if step.total else ""
-        detail = f" {step.detail}" if step.detail else ""
+        # The detail is often a dump's file name: text from outside.
+        detail = f" {printable(step.detail)}" if step.detail else ""
         line = f"{label}{counts}{detail}"
         now = time.monotonic()
         if self.tty:

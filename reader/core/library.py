@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import overload
 
 import whoosh.index
 
-from .config import State
+from .config import State, remember_folders
 from .errors import IndexReadError, PapersError, UnknownPaperError
 from .export import ExportItem, Options, Scope, get_format
 from .index import Indexer, ProgressCallback, open_index
@@ -46,13 +47,9 @@ class Library:
         return [Path(p) for p in remembered] if remembered else [bundled_dumps()]
 
     def remember(self, paths: Sequence[Path]) -> None:
-        """Add dump locations to the remembered ones (absolute, once each)."""
-        state = State.load(self.locations.state_path)
-        for path in paths:
-            absolute = str(path.expanduser().resolve())
-            if absolute not in state.dumps:
-                state.dumps.append(absolute)
-        state.save(self.locations.state_path)
+        """Add dump locations to the remembered ones (absolute, once each),
+        under the state lock: another process's folder is never dropped."""
+        remember_folders(self.locations.state_path, list(paths))
 
     def has_index(self) -> bool:
         return open_index(self.locations.index_dir) is not None
@@ -69,7 +66,9 @@ class Library:
         if paths:
             self.remember(paths)
         try:
-            report = Indexer(self.locations.cache_dir, progress).update(self.dump_locations(), rebuild, wait)
+            report = Indexer(self.locations.cache_dir, progress).update(
+                _ReadWhenUsed(self.dump_locations), rebuild, wait
+            )
         except (OSError, sqlite3.OperationalError) as error:
             reason = getattr(error, "strerror", None) or str(error)
             raise PapersError(
@@ -243,12 +242,10 @@ class Library:
     def unstar(self, paper_id: str) -> bool:
         return self.store.unstar(paper_id)
 
-    def toggle_star(self, paper: Paper) -> bool:
-        """Star or unstar; returns whether the paper is starred now."""
-        if self.store.unstar(paper.id):
-            return False
-        self.store.star(paper.id, paper.title)
-        return True
+    def set_starred(self, paper: Paper, starred: bool) -> bool:
+        """Star or unstar explicitly (never a toggle: a window showing an old
+        state must not undo another's star); returns whether anything changed."""
+        return self.store.set_starred(paper.id, paper.title, starred)
 
     def note(self, paper_id: str) -> Note | None:
         return self.store.note(paper_id)
@@ -318,3 +315,28 @@ class Library:
             "cache_dir": str(self.locations.cache_dir),
             "config_dir": str(self.locations.config_dir),
         }
+
+
+class _ReadWhenUsed(Sequence[Path]):
+    """The remembered dump locations, read when the indexer first looks at
+    them: under its lock. Read before, a folder another process remembered
+    while this one waited would be missing, and its papers removed."""
+
+    def __init__(self, read: Callable[[], list[Path]]) -> None:
+        self._read = read
+        self._paths: list[Path] | None = None
+
+    def _get(self) -> list[Path]:
+        if self._paths is None:
+            self._paths = self._read()
+        return self._paths
+
+    @overload
+    def __getitem__(self, index: int) -> Path: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Path]: ...
+    def __getitem__(self, index: int | slice) -> Path | Sequence[Path]:
+        return self._get()[index]
+
+    def __len__(self) -> int:
+        return len(self._get())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +47,11 @@ class Locations:
         return self.data_dir / "store.sqlite3"
 
     @property
+    def drafts_dir(self) -> Path:
+        """Notes being edited in $EDITOR (private, like the store)."""
+        return self.data_dir / "drafts"
+
+    @property
     def index_dir(self) -> Path:
         return self.cache_dir / "index"
 
@@ -60,6 +66,27 @@ class Locations:
     @property
     def config_path(self) -> Path:
         return self.config_dir / "config.toml"
+
+
+def privacy_problems(locations: Locations) -> list[str]:
+    """The data folder and store should be readable by the user alone (they
+    hold private notes). papers creates them so, but never changes the
+    permissions of a folder that was already there: it says so instead."""
+    problems = []
+    for path, private in (
+        (locations.data_dir, 0o700),
+        (locations.store_path, 0o600),
+        (locations.drafts_dir, 0o700),
+    ):
+        try:
+            mode = stat.S_IMODE(path.stat().st_mode)
+        except OSError:
+            continue
+        if mode & 0o077:
+            problems.append(
+                f"{path} can be read by other users (mode {mode:04o}); it holds your notes: chmod {private:o} {path}"
+            )
+    return problems
 
 
 def bundled_dumps() -> Path:

@@ -3,18 +3,25 @@
 Every change is its own committed transaction, so nothing waits for a clean
 exit; WAL mode lets two processes use the store at once. Each row keeps the
 paper's title so the user's work outlives the dump it came from. A file that
-is not a store we can read is never overwritten.
+is not a store we can read is never overwritten: it is checked on open (the
+expected tables, SQLite's integrity check) before anything is written, and a
+new store is built beside its final name and linked into place whole, so an
+empty or half-made file at that name is never ours.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import os
+import secrets
 import sqlite3
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from .errors import StoreError
 from .models import UserState
@@ -42,6 +49,43 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+# The columns each schema version has; a file without them is not our store.
+TABLES: dict[str, tuple[str, ...]] = {
+    "stars": ("paper_id", "title", "starred_at"),
+    "notes": ("paper_id", "title", "text", "created_at", "updated_at"),
+    "seen": ("paper_id", "title", "seen_at"),
+}
+
+# A store is checked once per process (threads each open their own connection).
+_checked: set[tuple[str, int, int, int]] = set()
+_checked_lock = threading.Lock()
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class StoreDamagedError(StoreError):
+    """The store is a papers store, but parts of it cannot be read: what can
+    still be read is worth saving (`papers backup` salvages it)."""
+
+
+def _reading(method: Callable[P, R]) -> Callable[P, R]:
+    """A read that meets a damaged page (or a value that is not ours) is a
+    one-line StoreError, never a traceback."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except (sqlite3.DatabaseError, ValueError, TypeError) as error:
+            store = args[0]
+            path = getattr(store, "path", "the user store")
+            raise StoreDamagedError(
+                f"{path}: the user store cannot be read ({error}); it was left untouched. "
+                "`papers backup -o FILE` saves what can still be read"
+            ) from error
+
+    return wrapper
 
 
 def now() -> dt.datetime:
@@ -87,34 +131,57 @@ class Store:
                 raise StoreError(f"{path}: there is no user store yet")
         else:
             _prepare_private(path)
+        _refuse_empty(path)
         try:
-            if readonly:
-                self._db = sqlite3.connect(
-                    f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
-                )
-            else:
-                self._db = sqlite3.connect(path, timeout=10.0, isolation_level=None, check_same_thread=False)
+            # mode=rw: a store that vanished is an error, never silently re-made.
+            self._db = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode={'ro' if readonly else 'rw'}",
+                uri=True,
+                timeout=10.0,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+        except sqlite3.Error as error:
+            raise StoreError(f"{path}: the user store cannot be opened ({error}); it was left untouched") from error
+        try:
             self._db.execute("PRAGMA busy_timeout = 10000")
+            self._check_once()
             if readonly:
-                self._check_version()
                 return
+            # Only a file that passed the checks is ever switched to WAL.
             mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()
             if mode is None:
                 raise sqlite3.DatabaseError("journal mode not set")
             self._db.execute("PRAGMA synchronous = FULL")
             self._migrate()
-        except sqlite3.DatabaseError as error:
+        except (sqlite3.DatabaseError, StoreError) as error:
             with contextlib.suppress(Exception):
                 self._db.close()
+            if isinstance(error, StoreError):
+                raise
             if not readonly and not os.access(path.parent, os.W_OK):
                 raise StoreError(
                     f"{path.parent}: the data folder is not writable, so stars and notes cannot be saved; "
                     "fix its permissions or point --data-dir / PAPERS_DATA_DIR elsewhere"
                 ) from error
-            raise StoreError(
+            raise StoreDamagedError(
                 f"{path}: the user store cannot be read ({error}). It was left untouched; "
-                "move it away to start a new one, or restore a backup."
+                "`papers backup -o FILE` saves what can still be read; move the file away to start a new one, "
+                "or restore a backup."
             ) from error
+
+    def _check_once(self) -> None:
+        """The schema and SQLite's integrity check, once per process and file."""
+        # A file changed outside this process (its size or time) is checked again.
+        stat = os.stat(self.path)
+        key = (str(self.path.resolve()), stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        with _checked_lock:
+            if key in _checked:
+                self._check_version()
+                return
+        check_schema(self._db, self.path)
+        with _checked_lock:
+            _checked.add(key)
 
     def close(self) -> None:
         self._db.close()
@@ -136,7 +203,7 @@ class Store:
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
-        except sqlite3.OperationalError as error:
+        except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.path}: cannot save to the user store ({error}); nothing was changed") from error
 
     def _check_version(self) -> int:
@@ -173,12 +240,20 @@ class Store:
         with self._write() as db:
             return db.execute("DELETE FROM stars WHERE paper_id = ?", (paper_id,)).rowcount > 0
 
+    def set_starred(self, paper_id: str, title: str, starred: bool) -> bool:
+        """Make the paper starred or not, whatever it was (never a toggle: a
+        window showing an old state must not undo another window's star).
+        Returns whether anything changed."""
+        return self.star(paper_id, title) if starred else self.unstar(paper_id)
+
+    @_reading
     def starred(self) -> dict[str, dt.datetime]:
         """Starred paper IDs with the time of starring."""
         rows = self._db.execute("SELECT paper_id, starred_at FROM stars")
         return {pid: dt.datetime.fromisoformat(at) for pid, at in rows}
 
     # notes -----------------------------------------------------------------
+    @_reading
     def note(self, paper_id: str) -> Note | None:
         row = self._db.execute(
             "SELECT paper_id, title, text, created_at, updated_at FROM notes WHERE paper_id = ?",
@@ -228,10 +303,12 @@ class Store:
                 merged,
             )
 
+    @_reading
     def notes(self) -> list[Note]:
         rows = self._db.execute("SELECT paper_id, title, text, created_at, updated_at FROM notes")
         return [_note(row) for row in rows]
 
+    @_reading
     def noted(self) -> set[str]:
         return {pid for (pid,) in self._db.execute("SELECT paper_id FROM notes")}
 
@@ -242,15 +319,18 @@ class Store:
             cursor = db.execute("INSERT OR IGNORE INTO seen VALUES (?, ?, ?)", (paper_id, title, _stamp(at or now())))
             return cursor.rowcount > 0
 
+    @_reading
     def seen(self) -> set[str]:
         return {pid for (pid,) in self._db.execute("SELECT paper_id FROM seen")}
 
     # backup and restore ------------------------------------------------------
+    @_reading
     def star_rows(self) -> list[tuple[str, str, dt.datetime]]:
         """Every star: paper ID, title, time."""
         rows = self._db.execute("SELECT paper_id, title, starred_at FROM stars ORDER BY starred_at")
         return [(pid, title, dt.datetime.fromisoformat(at)) for pid, title, at in rows]
 
+    @_reading
     def seen_rows(self) -> list[tuple[str, str, dt.datetime]]:
         rows = self._db.execute("SELECT paper_id, title, seen_at FROM seen ORDER BY seen_at")
         return [(pid, title, dt.datetime.fromisoformat(at)) for pid, title, at in rows]
@@ -286,9 +366,11 @@ class Store:
         return counts
 
     # whole state -----------------------------------------------------------
+    @_reading
     def state(self, paper_id: str) -> UserState:
         return self.states([paper_id]).get(paper_id, UserState(paper_id))
 
+    @_reading
     def states(self, paper_ids: Iterable[str] | None = None) -> dict[str, UserState]:
         """User state by paper ID: of the given IDs, or of every paper with any."""
         query = """
@@ -325,6 +407,7 @@ class Store:
             for pid, title, starred, note, updated, seen_at in rows
         }
 
+    @_reading
     def titles(self) -> dict[str, str]:
         """The title kept for every paper the user touched."""
         rows = self._db.execute(
@@ -333,6 +416,7 @@ class Store:
         )
         return dict(rows.fetchall())
 
+    @_reading
     def counts(self) -> dict[str, int]:
         return {
             table: int(self._db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
@@ -345,8 +429,85 @@ def _note(row: tuple[str, str, str, str, str]) -> Note:
     return Note(pid, title, text, dt.datetime.fromisoformat(created), dt.datetime.fromisoformat(updated))
 
 
+def check_schema(db: sqlite3.Connection, path: Path) -> int:
+    """Refuse a file that is not a papers store we can trust; returns its version.
+
+    Nothing here writes: a file that fails is left byte for byte.
+    """
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path}: this store was written by a newer papers (schema {version}, "
+            f"this program knows {SCHEMA_VERSION}); upgrade papers to use it"
+        )
+    tables = {
+        name: tuple(column for _cid, column, *_rest in db.execute(f"PRAGMA table_info({name})"))
+        for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        if not name.startswith("sqlite_")
+    }
+    if version == 0 and not tables:
+        return version  # an empty SQLite file: nothing to lose, the migration fills it
+    wrong = [name for name, columns in TABLES.items() if tables.get(name) != columns]
+    if version == 0 or wrong:
+        raise StoreError(
+            f"{path}: this is not a papers store (an SQLite file "
+            + (f"without the expected table {wrong[0]!r}" if wrong else "with other tables")
+            + "); it was left untouched. Point --data-dir / PAPERS_DATA_DIR elsewhere or move it away"
+        )
+    problem = db.execute("PRAGMA integrity_check(1)").fetchone()[0]
+    if problem != "ok":
+        raise StoreDamagedError(
+            f"{path}: the user store is damaged ({problem}); it was left untouched. "
+            "`papers backup -o FILE` saves what can still be read; then move the file away and "
+            "`papers restore FILE` into a new store"
+        )
+    return version
+
+
+def _refuse_empty(path: Path) -> None:
+    """A new store is linked into place whole, so an empty file is not ours."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return
+    if size == 0:
+        raise StoreError(
+            f"{path}: the user store is an empty file (0 bytes), not a store; it was left untouched. "
+            "Restore a backup (`papers restore FILE`) after moving it away, or remove it to start a new store"
+        )
+
+
+def _create(path: Path) -> None:
+    """Build a new, empty store beside `path`, then link it into place: the
+    name only ever holds a whole store. A second process doing the same at
+    once loses the race harmlessly."""
+    temp = path.with_name(f".{path.name}.new-{secrets.token_hex(4)}")
+    try:
+        fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+        db = sqlite3.connect(temp, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("BEGIN IMMEDIATE")
+            for migration in MIGRATIONS:
+                for statement in migration.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            db.execute("COMMIT")
+        finally:
+            db.close()
+        os.chmod(temp, 0o600)
+        with contextlib.suppress(FileExistsError):
+            os.link(temp, path)
+    finally:
+        for leftover in (temp, temp.with_name(temp.name + "-wal"), temp.with_name(temp.name + "-shm")):
+            with contextlib.suppress(OSError):
+                os.unlink(leftover)
+
+
 def _prepare_private(path: Path) -> None:
-    """Create the data dir 0700 and the store file 0600: notes are private."""
+    """Create the data dir 0700 and a new store 0600: notes are private."""
     try:
         if not path.parent.exists():
             try:
@@ -355,7 +516,7 @@ def _prepare_private(path: Path) -> None:
             except FileExistsError:
                 pass  # another papers process made it just now
         if not path.exists():
-            fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-            os.close(fd)
-    except OSError as error:
-        raise StoreError(f"{path}: cannot create the user store ({error.strerror})") from error
+            _create(path)
+    except (OSError, sqlite3.Error) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise StoreError(f"{path}: cannot create the user store ({reason})") from error

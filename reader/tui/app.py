@@ -6,13 +6,18 @@ palette commands, so the app knows no screen but the first.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual.app import App
 from textual.notifications import SeverityLevel
 
-from ..core.config import Config, State
+from ..core.config import Config, State, check_keys, check_theme, remember_theme
+from ..core.errors import PapersError
 from ..core.library import Library
 from ..core.locations import resource_dir
 from ..core.text import printable
+from .commands import MAIN_COMMANDS
+from .keynames import RESERVED_KEYS, textual_key_name
 from .screens.main import MainScreen
 
 STYLES = resource_dir("styles") / "papers.tcss"
@@ -24,32 +29,49 @@ class PapersApp(App[None]):
     CSS_PATH = str(STYLES)
     TITLE = "papers"
 
-    def __init__(self, library: Library, config: Config | None = None, index_on_start: bool = True) -> None:
+    def __init__(
+        self,
+        library: Library,
+        config: Config | None = None,
+        index_on_start: bool = True,
+        notices: Sequence[str] = (),
+    ) -> None:
         super().__init__()
         self.library = library
         self.config = config if config is not None else Config.load(library.locations.config_path)
         self.index_on_start = index_on_start
-        self.keymap: dict[str, str] = dict(self.config.keys)
+        # A wrong setting is reported and left out, never fatal.
+        defaults = {command.id: command.key for command in MAIN_COMMANDS}
+        self.keymap, problems = check_keys(self.config, defaults, RESERVED_KEYS, textual_key_name)
+        self.startup_notices = [*notices, *self.config.problems, *problems]
 
     def on_mount(self) -> None:
         if self.keymap:
             self.set_keymap(self.keymap)
-        remembered = State.load(self.library.locations.state_path).theme
-        for theme in (self.config.theme, remembered):
+        # The configured theme is checked; a state file that cannot be read
+        # only costs the remembered theme here.
+        chosen, problem = check_theme(self.config.theme, set(self.available_themes), self.config.where())
+        if problem:
+            self.startup_notices.append(problem)
+        try:
+            remembered = State.load(self.library.locations.state_path).theme
+        except PapersError as error:
+            remembered = None
+            self.startup_notices.append(str(error))
+        for theme in (chosen, remembered):
             if theme and theme in self.available_themes:
                 self.theme = theme
                 break
         self.watch(self, "theme", self._remember_theme, init=False)
         self.push_screen(MainScreen(self.library, self.keymap, self.index_on_start))
+        for notice in self.startup_notices:
+            self.notify(notice, title="papers", severity="warning", markup=False, timeout=20)
 
     def _remember_theme(self, theme: str) -> None:
-        state = State.load(self.library.locations.state_path)
-        if state.theme != theme:
-            state.theme = theme
-            try:
-                state.save(self.library.locations.state_path)
-            except OSError as error:
-                self.notify(f"Could not remember the theme: {error.strerror}", severity="warning")
+        try:
+            remember_theme(self.library.locations.state_path, theme)
+        except PapersError as error:
+            self.notify(f"Could not remember the theme: {error}", severity="warning", markup=False)
 
     def notify(
         self,
@@ -68,8 +90,8 @@ class PapersApp(App[None]):
         self.library.close()
 
 
-def run_app(library: Library) -> int:
-    """Open the reader; returns the exit code."""
-    app = PapersApp(library)
+def run_app(library: Library, notices: Sequence[str] = ()) -> int:
+    """Open the reader; returns the exit code. `notices` are shown at start."""
+    app = PapersApp(library, notices=notices)
     app.run()
     return app.return_code or 0

@@ -60,7 +60,7 @@ def test_note_from_stdin_editor_and_clear(dumps: Path, tmp_path: Path) -> None:
     papers("index", str(dumps))
     pid = json.loads(papers("search", "title:hopper", "--json").stdout)[0]["id"]
     assert papers("note", pid, "--set", "-", stdin="line one\nline two\n").returncode == 0
-    assert papers("note", pid).stdout == "line one\nline two\n\n"
+    assert papers("note", pid).stdout == "line one\nline two\n"
     editor = tmp_path / "editor.sh"
     editor.write_text("#!/bin/sh\nprintf 'edited by editor' > \"$1\"\n")
     editor.chmod(0o755)

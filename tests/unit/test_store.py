@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import stat
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from reader.core.errors import StoreError
+from reader.core.salvage import salvage
 from reader.core.store import SCHEMA_VERSION, Store
 
 
@@ -88,3 +90,100 @@ def test_corrupt_store_is_refused_untouched(store_path: Path) -> None:
     with pytest.raises(StoreError, match="left untouched"):
         Store(store_path)
     assert store_path.read_bytes() == b"this is not sqlite" * 100
+
+
+def test_star_and_unstar_are_explicit_sets(store_path: Path) -> None:
+    window_a, window_b = Store(store_path), Store(store_path)
+    assert window_a.set_starred("p", "P", True)
+    # Window B still shows "not starred": asking to star again changes nothing.
+    assert not window_b.set_starred("p", "P", True)
+    assert "p" in window_a.starred()
+    assert window_b.set_starred("p", "P", False) and not window_b.set_starred("p", "P", False)
+    assert "p" not in window_a.starred()
+
+
+def test_a_foreign_sqlite_file_is_refused_and_never_switched_to_wal(store_path: Path) -> None:
+    store_path.parent.mkdir(parents=True)
+    with contextlib.closing(sqlite3.connect(store_path)) as db:
+        db.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT)")
+        db.execute("INSERT INTO photos (name) VALUES ('holiday')")
+        db.execute("PRAGMA user_version = 1")
+        db.commit()
+    before = store_path.read_bytes()
+    for readonly in (False, True):
+        with pytest.raises(StoreError, match="not a papers store .*without the expected table 'stars'"):
+            Store(store_path, readonly=readonly)
+    assert store_path.read_bytes() == before
+    with contextlib.closing(sqlite3.connect(store_path)) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    assert sorted(p.name for p in store_path.parent.iterdir()) == ["store.sqlite3"]
+
+
+def test_an_empty_store_file_is_refused_not_made_anew(store_path: Path) -> None:
+    store_path.parent.mkdir(parents=True)
+    store_path.write_bytes(b"")
+    with pytest.raises(StoreError, match="empty file"):
+        Store(store_path)
+    assert store_path.read_bytes() == b""
+
+
+def test_a_new_store_appears_whole(store_path: Path) -> None:
+    with Store(store_path) as store:
+        store.star("p", "P")
+    assert sorted(p.name for p in store_path.parent.iterdir()) == ["store.sqlite3"]
+
+
+def fill(path: Path, rows: int = 3000) -> None:
+    Store(path).close()
+    stamp = "2024-03-14T09:30:00.000000+00:00"
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        for number in range(rows):
+            title = f"Paper number {number} " + "words " * 20
+            db.execute("INSERT INTO stars VALUES (?, ?, ?)", (f"{number:012x}", title, stamp))
+            db.execute("INSERT INTO seen VALUES (?, ?, ?)", (f"{number:012x}", title, stamp))
+        db.execute("INSERT INTO notes VALUES ('000000000001', 'P', 'a note that must survive', ?, ?)", (stamp, stamp))
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def damage_page(path: Path, name: str, keep_header: bool) -> int:
+    """Overwrite a middle leaf page of table or index `name`; returns how
+    many rows the page held."""
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        size = db.execute("PRAGMA page_size").fetchone()[0]
+        leaves = db.execute(
+            "SELECT pageno, ncell FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY pageno", (name,)
+        ).fetchall()
+    page, cells = leaves[len(leaves) // 2]
+    with path.open("r+b") as handle:
+        # The page header and cell pointers stay (a valid-looking page with
+        # wrong keys), or the whole page is garbage.
+        start = (page - 1) * size + (size // 2 if keep_header else 0)
+        handle.seek(start)
+        handle.write(bytes(range(256)) * ((size // 2 if keep_header else size) // 256))
+    return int(cells)
+
+
+def test_a_damaged_index_page_is_refused(store_path: Path) -> None:
+    fill(store_path)
+    damage_page(store_path, "sqlite_autoindex_stars_1", keep_header=True)
+    before = store_path.read_bytes()
+    with pytest.raises(StoreError, match="damaged"):
+        Store(store_path)
+    assert store_path.read_bytes() == before
+
+
+def test_a_damaged_table_page_is_refused_and_salvaged(store_path: Path) -> None:
+    fill(store_path)
+    lost = damage_page(store_path, "stars", keep_header=False)
+    before = store_path.read_bytes()
+    with pytest.raises(StoreError, match="damaged|malformed"):
+        Store(store_path)
+    with pytest.raises(StoreError):
+        Store(store_path, readonly=True)
+    rescued = salvage(store_path)
+    assert not rescued.complete
+    assert len(rescued.stars) == 3000 - lost and lost > 0
+    assert len(rescued.seen) == 3000
+    assert [n.text for n in rescued.notes] == ["a note that must survive"]
+    assert store_path.read_bytes() == before

@@ -15,7 +15,7 @@ from textual import on, work
 from textual.message import Message
 from textual.worker import get_current_worker
 
-from ...core.editor import edit_text
+from ...core.editor import edit_note
 from ...core.errors import PapersError
 from ...core.links import paper_url
 from ...core.models import Paper, UserState
@@ -96,23 +96,40 @@ class PaperScreen(PapersScreen):
     # commands ----------------------------------------------------------------
     def action_toggle_star(self) -> None:
         paper_id = self.current_paper_id()
-        if paper_id is not None:
-            self._toggle_star(paper_id)
+        if paper_id is None:
+            return
+        shown = self.shown_detail()
+        drawn = shown.state.starred if shown is not None and shown.paper.id == paper_id else None
+        self._toggle_star(paper_id, drawn)
 
     @work(group="write")
-    async def _toggle_star(self, paper_id: str) -> None:
+    async def _toggle_star(self, paper_id: str, drawn: bool | None) -> None:
         library = self.library
 
-        def write() -> tuple[Paper, bool]:
+        def write() -> tuple[Paper, bool, bool]:
+            # Read the state afresh, then set it (never a toggle at the store):
+            # a window drawn before another window's change must not undo it.
             paper = library.paper(paper_id)
-            return paper, library.toggle_star(paper)
+            starred = library.state(paper_id).starred
+            if drawn is not None and drawn != starred:
+                return paper, starred, False
+            library.set_starred(paper, not starred)
+            return paper, not starred, True
 
         try:
-            paper, starred = await in_writer(write)
+            paper, starred, changed = await in_writer(write)
         except PapersError as error:
             self.notify(str(error), severity="error", markup=False)
             return
         self.paper_changed(paper.id)
+        if not changed:
+            self.notify(
+                ("Starred" if starred else "Unstarred")
+                + f" in another window meanwhile; press the key again to {'unstar' if starred else 'star'} it",
+                severity="warning",
+                markup=False,
+            )
+            return
         self.notify(("Starred: " if starred else "Unstarred: ") + paper.title, markup=False, timeout=2)
 
     def action_edit_note(self) -> None:
@@ -132,17 +149,26 @@ class PaperScreen(PapersScreen):
     def action_edit_note_external(self) -> None:
         self.with_paper(self._edit_in_editor)
 
-    def _edit_in_editor(self, paper: Paper, state: UserState) -> None:
-        before = state.note
+    def _edit_in_editor(self, paper: Paper, _state: UserState) -> None:
+        # Every editor failure comes back as a PapersError after the screen
+        # is resumed: edit_note never lets one cross the suspend.
+        library = self.library
         try:
-            with self.app.suspend():
-                text = edit_text(before, f"the note on {paper.title!r}")
+            result = edit_note(library.store, library.locations.drafts_dir, paper.id, paper.title, self.app.suspend)
         except PapersError as error:
-            self.notify(str(error), severity="error", markup=False)
+            self.notify(str(error), severity="error", markup=False, timeout=10)
             return
-        self.app.refresh()
-        if text != before:
-            self._save_note(paper, text, state.note_updated_at)
+        finally:
+            self.app.refresh()
+        if result.notice:
+            self.notify(result.notice, severity="warning", markup=False)
+        if result.saved is None:
+            return
+        self.paper_changed(paper.id)
+        if result.saved.merged:
+            self.notify("The note was changed elsewhere meanwhile: both texts were kept.", severity="warning")
+        else:
+            self.notify("Note saved" if result.saved.note else "Note deleted", timeout=2)
 
     @work(group="write")
     async def _save_note(self, paper: Paper, text: str, base: dt.datetime | None) -> None:
