@@ -12,6 +12,7 @@ as escape sequences. JSON escapes the same characters (`print_json`).
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import os
 import re
@@ -22,23 +23,39 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .completion import SHELLS, complete_if_asked, completion_script, man_page
 from .core.atomic import PRIVATE, write_atomic
 from .core.backup import backup_json, restore_json, rows_json
 from .core.config import State, folder_key, forget_folders, remember_folders
+from .core.dumps import find_dump_files
 from .core.editor import edit_note, recover_drafts, with_final_newline
 from .core.errors import PapersError
 from .core.export import FORMAT_NAMES, Options, Scope
 from .core.export.schema import standalone_record
 from .core.library import Library
 from .core.locations import Locations, bundled_dumps, privacy_problems
-from .core.models import IndexReport, Paper, UserState
+from .core.models import IndexReport, Paper, UserState, plural
 from .core.salvage import salvage
 from .core.store import Store, StoreDamagedError
 from .core.text import printable
 from .core.views import FILTERS, SORTS, Filter, Sort, filter_named, sort_named, sort_names
 from .progress import StderrProgress
 
-COMMANDS = ("index", "search", "show", "star", "unstar", "note", "export", "backup", "restore", "stats", "folders")
+COMMANDS = (
+    "index",
+    "search",
+    "show",
+    "star",
+    "unstar",
+    "note",
+    "export",
+    "backup",
+    "restore",
+    "stats",
+    "folders",
+    "completion",
+    "manpage",
+)
 MAX_PROBLEMS_SHOWN = 20
 MIN_WIDTH = 20
 # JSON keeps every character, but these would act on a terminal as raw text.
@@ -80,6 +97,8 @@ def _dirs_parent(suppress: bool) -> argparse.ArgumentParser:
     group.add_argument("--data-dir", default=default, help="user store (stars, notes); env PAPERS_DATA_DIR")
     group.add_argument("--cache-dir", default=default, help="index (rebuildable); env PAPERS_CACHE_DIR")
     group.add_argument("--config-dir", default=default, help="config and remembered dumps; env PAPERS_CONFIG_DIR")
+    # On every parser, so `papers search --version` works as well as `papers --version`.
+    parent.add_argument("--version", action="version", version=f"papers {__version__}")
     return parent
 
 
@@ -91,7 +110,6 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Run `papers [DUMP ...]` with no command to open the reader.",
         parents=[_dirs_parent(False)],
     )
-    parser.add_argument("--version", action="version", version=f"papers {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     dirs = _dirs_parent(True)
 
@@ -131,7 +149,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", parents=[dirs], help="export starred papers (or others) with notes")
     export.add_argument(
-        "--format", "-f", default="markdown", metavar="FORMAT", help=f"{', '.join(FORMAT_NAMES)} (default: markdown)"
+        "--format",
+        "-f",
+        default="markdown",
+        choices=FORMAT_NAMES,
+        help=f"{', '.join(FORMAT_NAMES)} (default: markdown)",
     )
     export.add_argument("--output", "-o", type=Path, metavar="FILE", help="write here (default: stdout)")
     export.add_argument(
@@ -169,6 +191,13 @@ def build_parser() -> argparse.ArgumentParser:
     folders.add_argument("paths", nargs="*", metavar="FOLDER", help="dump folders (or .txt files) to add or forget")
     folders.add_argument("--json", action="store_true", help="list as JSON")
     folders.set_defaults(handler=cmd_folders)
+
+    completion = commands.add_parser("completion", parents=[dirs], help="print the shell completion script")
+    completion.add_argument("shell", choices=SHELLS, help='bash: add `eval "$(papers completion bash)"` to ~/.bashrc')
+    completion.set_defaults(handler=cmd_completion)
+
+    manpage = commands.add_parser("manpage", parents=[dirs], help="print the man page (troff)")
+    manpage.set_defaults(handler=cmd_manpage)
     return parser
 
 
@@ -187,7 +216,6 @@ def build_app_parser() -> argparse.ArgumentParser:
         f"else the bundled samples. Commands: {', '.join(COMMANDS)} (papers COMMAND --help).",
         parents=[_dirs_parent(False)],
     )
-    parser.add_argument("--version", action="version", version=f"papers {__version__}")
     parser.add_argument("dumps", nargs="*", type=Path, metavar="DUMP", help="a .txt dump or a folder of them")
     return parser
 
@@ -209,11 +237,39 @@ def _wants_command(argv: Sequence[str]) -> bool:
     return False
 
 
+def _first_positional(argv: Sequence[str]) -> str | None:
+    takes_value = {"--data-dir", "--cache-dir", "--config-dir"}
+    tokens = iter(argv)
+    for token in tokens:
+        if token in takes_value:
+            next(tokens, None)
+        elif not token.startswith("-"):
+            return token
+    return None
+
+
+def _mistyped_command(argv: Sequence[str]) -> str | None:
+    """`papers serach kv`: the command the user probably meant, when the
+    word is neither a command nor an existing file or folder."""
+    word = _first_positional(argv)
+    if word is None or word in COMMANDS or Path(word).exists():
+        return None
+    close = difflib.get_close_matches(word, COMMANDS, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    complete_if_asked(parser)  # a shell asking for completions: answered here, then exit
     if _wants_command(args_list) or (args_list and args_list[0] in {"-h", "--help"}):
-        args = build_parser().parse_args(args_list)
+        args = parser.parse_args(args_list)
     else:
+        meant = _mistyped_command(args_list)
+        if meant is not None:
+            word = printable(_first_positional(args_list) or "")
+            say(f"papers: {word!r} is not a command, file or folder; did you mean `papers {meant}`?")
+            return 2
         args = build_app_parser().parse_args(args_list)
         args.handler = cmd_app
     try:
@@ -271,6 +327,13 @@ def cmd_index(library: Library, args: argparse.Namespace) -> int:
     missing = [p for p in args.dumps if not p.exists()]
     if missing:
         raise PapersError(f"{missing[0]}: no such file or folder")
+    for folder in args.dumps:
+        if folder.is_dir() and not find_dump_files([folder])[0]:
+            # Remembering an empty folder would replace the bundled samples
+            # with nothing and report every sample paper as removed.
+            raise PapersError(
+                f"{folder}: no dumps found (.txt, .md, .markdown or .json files); nothing was remembered or changed"
+            )
     report = library.index(args.dumps, rebuild=args.rebuild, progress=StderrProgress(), wait=args.wait)
     print_report(report)
     return 0
@@ -316,6 +379,10 @@ def cmd_search(library: Library, args: argparse.Namespace) -> int:
         ]
         print_json(rows)
         return 0
+    if args.limit and len(result.ids) == args.limit:
+        matching = len(library.search(query, sort_named(args.sort), filter_named(args.filter)).ids)
+        if matching > args.limit:
+            say(f"papers: {args.limit} of {matching} (use --limit 0 for all)")
     if not result.ids:
         hint = library.suggest(query)
         tip = f"; try: {' | '.join(hint)}" if hint else ""
@@ -469,7 +536,7 @@ def cmd_export(library: Library, args: argparse.Namespace) -> int:
     text, count = library.export(args.format, scope, args.query or "", options)
     write_output(text, args.output, args.force, args.mode, own_files(library))
     where = f" to {args.output}" if args.output else ""
-    say(f"exported {count} papers ({scope.value}) as {args.format}{where}")
+    say(f"exported {plural(count, 'paper')} ({scope.value}) as {args.format}{where}")
     return 0
 
 
@@ -521,6 +588,16 @@ def cmd_stats(library: Library, args: argparse.Namespace) -> int:
             out(f"{key.replace('_', ' ')}: {shown}")
         for warning in warnings:
             out(f"warning: {warning}")
+    return 0
+
+
+def cmd_completion(library: Library, args: argparse.Namespace) -> int:
+    print(completion_script(args.shell))
+    return 0
+
+
+def cmd_manpage(library: Library, args: argparse.Namespace) -> int:
+    print(man_page(build_parser()), end="")
     return 0
 
 

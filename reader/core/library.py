@@ -223,6 +223,11 @@ class Library:
                 return matches[0]
             if len(matches) > 1:
                 raise UnknownPaperError(f"ID prefix {text!r} matches {len(matches)} papers; give more of it")
+        elif wanted:
+            raise UnknownPaperError(
+                f"no paper with ID {text!r}: an ID prefix needs at least {MIN_ID_PREFIX} characters "
+                "(IDs are 12; see `papers search`)"
+            )
         raise UnknownPaperError(f"no paper with ID {text!r} (see `papers search`)")
 
     def total(self) -> int:
@@ -302,7 +307,9 @@ class Library:
                 problems = sum(len(r.problems) for r in records.values())
             finally:
                 catalog.close()
-        counts = self.store.counts()
+        # Counting must not create the store: `stats` on a new machine changes nothing.
+        store_exists = self.locations.store_path.exists()
+        counts = self.store.counts() if store_exists else {"stars": 0, "notes": 0, "seen": 0}
         return {
             "papers": self.total(),
             "dumps": dumps,

@@ -173,15 +173,26 @@ class IndexReport:
     def summary(self) -> str:
         """One line for humans: what was read, skipped and changed."""
         if self.dumps_read and not (self.dumps_unchanged or self.dumps_removed):
-            parts = [f"{self.papers_total} papers from {self.entries} entries in {self.dumps_read} dumps"]
+            papers, entries = plural(self.papers_total, "paper"), plural(self.entries, "entry")
+            parts = [f"{papers} from {entries} in {plural(self.dumps_read, 'dump')}"]
         else:
             parts = [
-                f"read {self.entries} entries from {self.dumps_read} dumps",
-                f"{self.papers_total} papers in all",
+                f"read {plural(self.entries, 'entry')} from {plural(self.dumps_read, 'dump')}",
+                f"{plural(self.papers_total, 'paper')} in all",
             ]
-        parts.append(f"{self.dumps_unchanged} dumps unchanged (not re-read)")
+        parts.append(f"{plural(self.dumps_unchanged, 'dump')} unchanged")
         if self.dumps_removed:
-            parts.append(f"{self.dumps_removed} dumps gone")
+            parts.append(f"{plural(self.dumps_removed, 'dump')} gone")
         parts.append(f"{self.added} added, {self.updated} updated, {self.removed} removed")
-        parts.append(f"{len(self.problems)} problems")
+        problems = sum(1 for p in self.problems if p.severity != "info")
+        parts.append(plural(problems, "problem"))
+        if len(self.problems) > problems:
+            parts.append(plural(len(self.problems) - problems, "note"))
         return "; ".join(parts)
+
+
+def plural(count: int, noun: str) -> str:
+    """`1 dump`, `2 dumps`, `1 entry`, `0 entries`."""
+    if count == 1:
+        return f"{count} {noun}"
+    return f"{count} {noun[:-1]}ies" if noun.endswith("y") else f"{count} {noun}s"
