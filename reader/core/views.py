@@ -194,6 +194,7 @@ Sort.RELEVANCE = register_sort(
 # "order" is the newest dump date, then the page's own order within that day.
 Sort.DATE = register_sort(Sort("date", "dump date", "newest dump first", _by_date, "order", reverse=True))
 Sort.TITLE = register_sort(Sort("title", "title", "by title, A to Z", _by_title, "title_sort"))
+Sort.STARRED = register_sort(Sort("starred", "starred time", "newest star first, then the rest", _by_star))
 Sort.UPVOTES = register_sort(
     Sort(
         "upvotes",
@@ -204,4 +205,3 @@ Sort.UPVOTES = register_sort(
         True,
     )
 )
-Sort.STARRED = register_sort(Sort("starred", "starred time", "newest star first, then the rest", _by_star))

@@ -68,7 +68,7 @@ async def test_a_new_filter_and_sort_work_in_the_app(registered: None, make_app:
         assert screen.filter is ODD
         assert "filter: odd IDs" in status_text(app)
         assert screen.results.ids == [pid for pid in everything if int(pid[-1], 16) % 2 == 1]
-        await pilot.press("S", "S", "S", "S")  # relevance → date → title → starred time → paper ID
+        await pilot.press("S", "S", "S", "S", "S")  # relevance → date → title → starred → upvotes → paper ID
         await settle(pilot)
         assert screen.sort is BY_ID
         assert "sort: paper ID" in status_text(app)
