@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench bench-100k clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,9 +27,13 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Issue 11's targets, each next to its baseline from the same run (docs/benchmarks.md).
+# The corpus is generated from sample_dumps/ and cached (PAPERS_BENCH_CACHE).
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.index_speed
-	$(BIN)/python -m benchmarks.search_speed
+	$(BIN)/python -m benchmarks.targets --papers 10000
+
+bench-100k: $(STAMP)
+	$(BIN)/python -m benchmarks.targets --papers 100000
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

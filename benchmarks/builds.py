@@ -14,6 +14,7 @@ other scripts can reuse an index (`load_build`).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import resource
@@ -129,23 +130,29 @@ def build_bare(dumps: Path, index_dir: Path) -> dict[str, Any]:
     return {"papers": count, "wall": wall, "cpu": cpu, "peak_rss_mb": peak, "first_searchable": wall}
 
 
-def build_path(kind: str, papers: int) -> Path:
-    return cache_root() / f"build-{kind}-{papers}"
+def corpus_key(dumps: Path) -> str:
+    """A short name for a dump folder: the generated corpus's, else a hash of its path."""
+    if dumps.parent.name.startswith("corpus-") and dumps.parent.parent == cache_root():
+        return dumps.parent.name.removeprefix("corpus-")
+    return "own-" + hashlib.sha256(str(dumps.resolve()).encode()).hexdigest()[:10]
 
 
-def load_build(kind: str, papers: int) -> Build | None:
-    """A build made earlier for this corpus size, if its folder is whole."""
-    record = build_path(kind, papers) / "build.json"
+def build_path(kind: str, dumps: Path) -> Path:
+    return cache_root() / f"build-{kind}-{corpus_key(dumps)}"
+
+
+def load_build(kind: str, dumps: Path) -> Build | None:
+    """A build made earlier from these dumps, if its folder is whole."""
+    record = build_path(kind, dumps) / "build.json"
     if not record.exists():
         return None
     build = Build(**json.loads(record.read_text()))
     return build if Path(build.folder).exists() else None
 
 
-def measure(kind: str, papers: int, quiet: bool = False) -> Build:
-    """Build `kind` from nothing in a fresh process and record it."""
-    dumps = corpus(papers, quiet=quiet)
-    home = build_path(kind, papers)
+def measure(kind: str, dumps: Path, quiet: bool = False) -> Build:
+    """Build `kind` from `dumps`, from nothing, in a fresh process, and record it."""
+    home = build_path(kind, dumps)
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir(parents=True)
     target = home / ("cache" if kind == "app" else "index")
@@ -186,11 +193,13 @@ def main() -> None:
         return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--papers", type=int, default=10_000)
+    parser.add_argument("--dumps", type=Path, help="a folder of dumps instead of the generated corpus")
     parser.add_argument("--only", choices=["app", "bare"])
     args = parser.parse_args()
+    dumps = args.dumps or corpus(args.papers)
     for kind in ("app", "bare"):
         if args.only in (None, kind):
-            measure(kind, args.papers)
+            measure(kind, dumps)
 
 
 if __name__ == "__main__":
