@@ -13,7 +13,9 @@ index generation at commit time and read back at start-up:
 - `binary`: IDs as 6 raw bytes each (they are 12 hex digits), turned back
   into strings on reading; the order as raw `array('I')` bytes.
 
-Each also builds the ID -> document number dict the app needs.
+Each also builds the ID -> document number dict the app needs. Times are
+CPU milliseconds (medians): the machine is shared, and wall time under load
+is 2-4x more.
 """
 
 from __future__ import annotations
@@ -37,9 +39,9 @@ from reader.core.search import IdMap
 def median_ms(run: Callable[[], object], repeat: int) -> float:
     times = []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started = time.process_time()
         run()
-        times.append(1000 * (time.perf_counter() - started))
+        times.append(1000 * (time.process_time() - started))
     return statistics.median(times)
 
 
