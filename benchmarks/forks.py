@@ -46,8 +46,20 @@ def venv_for(fork: str) -> Path:
     return home
 
 
-def run_tests(home: Path) -> str:
-    """The closing line of pytest in this venv."""
+def code_key() -> str:
+    """The git trees of the code and tests under test."""
+    trees = subprocess.run(["git", "rev-parse", "HEAD:reader", "HEAD:tests"], cwd=ROOT, capture_output=True, text=True)
+    return "-".join(line[:10] for line in trees.stdout.split())
+
+
+def run_tests(home: Path, fork: str) -> str:
+    """The closing line of pytest in this venv (kept per code version: the
+    suite takes 5-10 minutes here)."""
+    from benchmarks.corpus import cache_root
+
+    kept = cache_root() / f"forks-tests-{fork}-{code_key()}.txt"
+    if kept.exists():
+        return kept.read_text()
     started = time.perf_counter()
     done = subprocess.run(
         [home / "bin" / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider"],
@@ -57,7 +69,10 @@ def run_tests(home: Path) -> str:
     )
     lines = [line for line in done.stdout.splitlines() if re.search(r"\d+ (passed|failed|error)", line)]
     summary = lines[-1].strip("= ") if lines else f"exit {done.returncode}: {done.stdout[-300:]}"
-    return f"{summary} ({time.perf_counter() - started:.0f} s)"
+    result = f"{summary} ({time.perf_counter() - started:.0f} s)"
+    if lines:
+        kept.write_text(result)
+    return result
 
 
 def probe(papers: int, cache: Path, other: Path | None) -> dict[str, object]:
@@ -101,7 +116,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--papers", type=int, default=10_000)
     parser.add_argument("--no-tests", action="store_true")
-    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--tests-only", action="store_true")
     args = parser.parse_args()
     from benchmarks.corpus import corpus
 
@@ -112,8 +128,10 @@ def main() -> None:
     try:
         homes = {fork: venv_for(fork) for fork in FORKS}
         for fork, home in homes.items():
-            tests[fork] = "not run" if args.no_tests else run_tests(home)
+            tests[fork] = "not run" if args.no_tests else run_tests(home, fork)
             print(f"{fork} tests: {tests[fork]}", flush=True)
+        if args.tests_only:
+            return
         previous: Path | None = None
         for round_number in range(args.rounds):  # interleaved, each fork first in turn
             order = list(FORKS) if round_number % 2 == 0 else list(reversed(FORKS))
