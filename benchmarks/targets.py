@@ -38,6 +38,7 @@ from reader.core.errors import PapersError
 from reader.core.index import Indexer
 from reader.core.library import Library
 from reader.core.locations import Locations
+from reader.core.search import parse_query
 
 SCREEN_ROWS = 30  # rows of the first screenful (a 32-line terminal)
 
@@ -144,19 +145,22 @@ def machine() -> dict[str, Any]:
 
 # keystrokes ------------------------------------------------------------------
 class BareSearch:
-    """Whoosh alone on the bare index: parse, top screenful, stored fields."""
+    """Whoosh alone on the bare index: the top screenful and its stored
+    fields. Wildcards and fuzzy terms are bounded as the app bounds them
+    (`parse_query` with a searcher): unbounded, `comp*` with a limit spends
+    minutes in Whoosh's block-quality checks over hundreds of terms."""
 
     def __init__(self, index_dir: Path) -> None:
         from whoosh.filedb.filestore import FileStorage
-        from whoosh.qparser import FuzzyTermPlugin, MultifieldParser
 
         self.index = FileStorage(str(index_dir), supports_mmap=False).open_index()
         self.searcher = self.index.searcher()
-        self.parser = MultifieldParser(["title", "abstract"], self.index.schema)
-        self.parser.add_plugin(FuzzyTermPlugin())
 
     def first_screen(self, text: str) -> int:
-        query = self.parser.parse(text)
+        try:
+            query = parse_query(text, self.searcher).query
+        except PapersError:
+            return 0
         if query is NullQuery:
             return 0
         results = self.searcher.search(query, limit=SCREEN_ROWS)
