@@ -360,8 +360,8 @@ def unchanged_figure(run: Run, app: Build, dumps: Path, repeat: int) -> None:
     )
 
 
-def build_figures(run: Run, app: Build, bare: Build) -> None:
-    note = "" if app.when == run.machine["when"] else f"builds from {app.when} (--reuse)"
+def build_figures(run: Run, app: Build, bare: Build, reused: bool) -> None:
+    note = f"builds from {app.when} (--reuse)" if reused else ""
     run.add(
         Figure(
             "full first index, wall",
@@ -395,11 +395,12 @@ def build_figures(run: Run, app: Build, bare: Build) -> None:
 
 
 # the run ------------------------------------------------------------------------
-def builds(dumps: Path, reuse: bool) -> tuple[Build, Build]:
+def builds(dumps: Path, reuse: bool) -> tuple[Build, Build, bool]:
+    """The two first-index builds, and whether both are reused."""
     found = (load_build("app", dumps), load_build("bare", dumps)) if reuse else (None, None)
     app = found[0] or measure("app", dumps)
     bare = found[1] or measure("bare", dumps)
-    return app, bare
+    return app, bare, None not in found
 
 
 def main() -> None:
@@ -413,11 +414,11 @@ def main() -> None:
     run = Run(0, machine())
     print(f"# issue 11 targets on {dumps}; {json.dumps(run.machine)}", flush=True)
     print("| figure | measured | baseline | ratio | target | | note |\n|---|---|---|---|---|---|---|", flush=True)
-    app, bare = builds(dumps, args.reuse)
+    app, bare, reused = builds(dumps, args.reuse)
     run.papers = app.papers
     big = app.papers > 20_000
     repeat = args.repeat or (3 if big else 5)
-    build_figures(run, app, bare)
+    build_figures(run, app, bare, reused)
     work = Path(tempfile.mkdtemp(prefix="papers-bench-"))
     try:
         library = Library(Locations(work / "data", Path(app.folder), work / "config"))
