@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench bench-100k bench-tools clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,9 +27,23 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Issue 11's targets, each next to its baseline from the same run (docs/benchmarks.md).
+# The corpus is generated from sample_dumps/ and cached (PAPERS_BENCH_CACHE).
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.index_speed
-	$(BIN)/python -m benchmarks.search_speed
+	$(BIN)/python -m benchmarks.targets --papers 10000
+
+bench-100k: $(STAMP)
+	$(BIN)/python -m benchmarks.targets --papers 100000
+
+# The measurements behind issue 11's choices, one script each (docs/benchmarks.md).
+bench-tools: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m benchmarks.builds --papers 100000
+	$(BIN)/python -m benchmarks.vocabulary --papers 100000
+	$(BIN)/python -m benchmarks.phrases --papers 100000
+	$(BIN)/python -m benchmarks.search_limits --papers 100000
+	$(BIN)/python -m benchmarks.id_map --papers 100000
+	$(BIN)/python -m benchmarks.forks --papers 10000
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
