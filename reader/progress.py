@@ -1,12 +1,18 @@
-"""Indexing progress as a line on stderr (rewritten in place on a terminal)."""
+"""Indexing progress on stderr: a rich progress bar on a terminal, and
+nothing but the final summary elsewhere (CI, logs, pipes).
+
+`PAPERS_PROGRESS=lines` asks for one plain line per step instead, for
+scripts (and tests) that wait for a phase: `indexing papers`, `saving`.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 import time
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from .core.index import Progress
+from .core.index import Progress as Step
 from .core.text import printable
 
 _LABELS = {
@@ -16,46 +22,78 @@ _LABELS = {
     "index": "indexing papers",
     "commit": "saving",
 }
+LINES_ENV = "PAPERS_PROGRESS"
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 
 class StderrProgress:
-    """A progress callback for the CLI. On a terminal it redraws one line;
-    elsewhere (CI, logs) it prints a line now and then, never a flood."""
+    """A progress callback for the CLI."""
 
     def __init__(self, stream: TextIO | None = None, interval: float = 2.0) -> None:
         self.stream = stream or sys.stderr
-        self.tty = self.stream.isatty()
+        self.lines = os.environ.get(LINES_ENV) == "lines"
+        self.tty = self.stream.isatty() and not self.lines
         self.interval = interval
         self._last = 0.0
         self._phase = ""
-        self._width = 0
+        self._bar: Progress | None = None
+        self._task: TaskID | None = None
 
-    def __call__(self, step: Progress) -> None:
+    def __call__(self, step: Step) -> None:
         if step.phase == "done":
             self.finish()
             return
         if step.phase == "saved":
             return
         label = _LABELS.get(step.phase, step.phase)
-        counts = f" {step.done}/{step.total}" if step.total else ""
         # The detail is often a dump's file name: text from outside.
-        detail = f" {printable(step.detail)}" if step.detail else ""
-        line = f"{label}{counts}{detail}"
-        now = time.monotonic()
+        detail = printable(step.detail) if step.detail else ""
         if self.tty:
-            if now - self._last < 0.05 and step.phase == self._phase:
-                return
-            padded = line[:100].ljust(self._width)
-            self._width = len(line[:100])
-            self.stream.write(f"\r{padded}")
+            self._draw(label, detail, step)
+        elif self.lines:
+            self._line(label, detail, step)
+
+    def _draw(self, label: str, detail: str, step: Step) -> None:
+        if self._bar is None:
+            # Imported here: only an index run on a terminal pays for rich.
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            # rich follows the terminal's real width and clips the detail to it.
+            console = Console(file=self.stream, highlight=False, markup=False)
+            self._bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                TextColumn("{task.fields[detail]}", markup=False),
+                console=console,
+                transient=True,
+            )
+            self._bar.start()
+            self._task = self._bar.add_task(label, total=None, detail="")
+        assert self._task is not None
+        self._bar.update(
+            self._task,
+            description=label,
+            completed=step.done,
+            total=step.total or None,
+            detail=detail,
+        )
+
+    def _line(self, label: str, detail: str, step: Step) -> None:
+        now = time.monotonic()
+        if step.phase != self._phase or now - self._last >= self.interval:
+            counts = f" {step.done}/{step.total}" if step.total else ""
+            self.stream.write(f"{label}{counts}{' ' + detail if detail else ''}\n")
             self.stream.flush()
-        elif step.phase != self._phase or now - self._last >= self.interval:
-            self.stream.write(f"{line}\n")
-        self._phase = step.phase
-        self._last = now
+            self._phase = step.phase
+            self._last = now
 
     def finish(self) -> None:
-        if self.tty and self._width:
-            self.stream.write("\r" + " " * self._width + "\r")
-            self.stream.flush()
-            self._width = 0
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+            self._task = None
