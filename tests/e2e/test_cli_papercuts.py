@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -104,3 +105,45 @@ def test_the_man_page_lists_every_command() -> None:
     assert page.returncode == 0 and page.stdout.startswith(".TH PAPERS")
     for command in ("index", "search", "export", "folders", "completion"):
         assert command in page.stdout
+
+
+def test_progress_is_only_the_summary_when_stderr_is_not_a_terminal(dumps: Path) -> None:
+    result = papers("index", str(dumps))
+    assert result.returncode == 0
+    lines = result.stderr.splitlines()
+    assert not any(line.startswith(("scanning", "reading dumps", "indexing papers", "saving")) for line in lines)
+    assert "160 papers from 194 entries in 2 dumps" in lines[-1]
+
+
+def test_progress_on_a_terminal_follows_its_width(dumps: Path) -> None:
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    primary, secondary = pty.openpty()
+    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 60, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}  # the terminal's own size
+    process = subprocess.Popen(
+        [PAPERS, "index", str(dumps)], stdin=secondary, stdout=secondary, stderr=secondary, env=env
+    )
+    os.close(secondary)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(primary, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    assert process.wait(timeout=120) == 0
+    os.close(primary)
+    text = output.decode("utf-8", "replace")
+    assert "saving" in text  # the bar was drawn
+    drawn = [part for line in text.split("\r\n") for part in line.split("\r")]
+    # Each redraw of the bar fits in 60 columns (escape sequences aside).
+    plain = [re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", part) for part in drawn]
+    too_wide = [part for part in plain if ("saving" in part or "reading" in part) and len(part) > 60]
+    assert not too_wide, too_wide
+    assert "160 papers from 194 entries in 2 dumps" in text
