@@ -31,13 +31,15 @@ class PapersApp(App[None]):
 
     def __init__(
         self,
-        library: Library,
+        library: Library | None = None,
         config: Config | None = None,
         index_on_start: bool = True,
         notices: Sequence[str] = (),
     ) -> None:
         super().__init__()
-        self.library = library
+        # With no Library (`textual run --dev reader.tui.app:PapersApp`), the
+        # folders come from the environment, as for `papers`.
+        self.library = library = library if library is not None else Library()
         self.config = config if config is not None else Config.load(library.locations.config_path)
         self.index_on_start = index_on_start
         # A wrong setting is reported and left out, never fatal.

@@ -10,6 +10,7 @@ from textual.widgets import Input, Static, TextArea
 from reader.core.config import Config
 from reader.core.locations import Locations
 from reader.core.views import Filter, Sort
+from reader.tui.app import PapersApp
 from reader.tui.screens.confirm import ConfirmScreen
 from reader.tui.screens.help import HelpScreen
 from reader.tui.screens.note import NoteEditor
@@ -379,3 +380,12 @@ async def test_export_dialog_sorts_and_groups(make_app: MakeApp, tmp_path: Path)
         await settle(pilot)
         text = (tmp_path / "grouped.md").read_text()
         assert "## 2024-03-20" in text and "### [" in text
+
+
+async def test_the_app_can_be_made_with_no_arguments_for_textual_devtools(isolated_dirs: Locations) -> None:
+    """`textual run --dev reader.tui.app:PapersApp` constructs the class with no arguments."""
+    app = PapersApp()
+    assert app.library.locations.data_dir == isolated_dirs.data_dir
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "MainScreen"
