@@ -127,6 +127,8 @@ class SearchResult:
     total_in_library: int
     notices: tuple[str, ...] = ()
     scores: dict[str, float] = field(default_factory=dict)
+    # The search ran out of its time budget: `ids` are the papers found so far.
+    partial: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +145,7 @@ class IndexReport:
     papers_total: int = 0
     rebuilt_because: str = ""
     problems: tuple[Problem, ...] = ()
+    repaired: int = 0  # papers the index lacked or held twice, fixed by this run
 
     def summary(self) -> str:
         """One line for humans: what was read, skipped and changed."""
@@ -157,5 +160,7 @@ class IndexReport:
         if self.dumps_removed:
             parts.append(f"{self.dumps_removed} dumps gone")
         parts.append(f"{self.added} added, {self.updated} updated, {self.removed} removed")
+        if self.repaired:
+            parts.append(f"{self.repaired} repaired (the index did not match the dumps)")
         parts.append(f"{len(self.problems)} problems")
         return "; ".join(parts)
