@@ -191,9 +191,11 @@ def print_report(report: IndexReport) -> None:
 
 
 def ensure_index(library: Library) -> None:
-    """Commands that read the index build it first if there is none."""
-    if not library.has_index():
-        print("papers: no index yet; indexing the dumps first", file=sys.stderr)
+    """Commands that read the index build it first if there is none, or
+    rebuild it if it cannot be read (it is a cache of the dumps)."""
+    problem = library.index_problem()
+    if problem:
+        print(f"papers: {problem}; indexing the dumps first", file=sys.stderr)
         print_report(library.index(progress=StderrProgress(), wait=60.0))
 
 
@@ -409,6 +411,8 @@ def cmd_restore(library: Library, args: argparse.Namespace) -> int:
 
 
 def cmd_stats(library: Library, args: argparse.Namespace) -> int:
+    if library.index_damaged():  # rebuilt; a missing index is not built just to count it
+        ensure_index(library)
     stats = library.stats()
     if args.json:
         print(json.dumps(stats, indent=2))

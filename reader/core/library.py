@@ -75,6 +75,11 @@ class Library:
         """Is there an index that reads (possibly still empty)?"""
         return not self.index_problem()
 
+    def index_damaged(self) -> bool:
+        """Is there an index or catalog that cannot be read?"""
+        cache = self.locations
+        return (index_files_exist(cache.index_dir) or cache.catalog_path.exists()) and bool(self.index_problem())
+
     def index_problem(self) -> str:
         """Why the index cannot be used ('' if it can): there is none yet, or
         it or its catalog is damaged. `index()` then builds it from the dumps."""

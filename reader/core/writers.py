@@ -20,6 +20,7 @@ import contextlib
 import ctypes
 import os
 import pickle
+import select
 import signal
 import struct
 import subprocess
@@ -38,24 +39,40 @@ from whoosh.writing import SegmentWriter
 
 _HEADER = struct.Struct(">Q")
 _PR_SET_PDEATHSIG = 1
-# Documents per message to a child: big enough to keep pipe traffic cheap,
-# small enough that both children stay busy.
-CHUNK = 100
+# Documents per message to a child, and messages a child may have waiting:
+# whichever child is free takes the next message, so a child slowed down by
+# other programs does not hold the other one up.
+CHUNK = 50
+IN_FLIGHT = 2
 
 
 def _write_frame(stream: IO[bytes], message: object) -> None:
     data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(_HEADER.pack(len(data)) + data)
+    view = memoryview(_HEADER.pack(len(data)) + data)
+    while view:
+        written = stream.write(view)  # an unbuffered pipe may take part of it
+        view = view[written or 0 :]
     stream.flush()
+
+
+def _read_exactly(stream: IO[bytes], size: int) -> bytes:
+    parts: list[bytes] = []
+    while size:
+        part = stream.read(size)
+        if not part:
+            break
+        parts.append(part)
+        size -= len(part)
+    return b"".join(parts)
 
 
 def _read_frame(stream: IO[bytes]) -> Any:
     """The next message, or None when the other end has gone."""
-    header = stream.read(_HEADER.size)
+    header = _read_exactly(stream, _HEADER.size)
     if len(header) < _HEADER.size:
         return None
     (size,) = _HEADER.unpack(header)
-    data = stream.read(size)
+    data = _read_exactly(stream, size)
     if len(data) < size:
         return None
     return pickle.loads(data)
@@ -66,16 +83,32 @@ class _Child:
     process: subprocess.Popen[bytes]
     errors: IO[bytes]
     sent: list[str] = field(default_factory=list)
+    waiting: int = 0  # messages sent and not yet taken
+    reply: Any = None
     failed: str = ""
 
     def send(self, message: object) -> bool:
         assert self.process.stdin is not None
         try:
             _write_frame(self.process.stdin, message)
-        except (BrokenPipeError, OSError):
-            self.fail("it stopped while receiving papers")
+        except OSError:  # a broken pipe: the child is gone
+            self.fail(f"it stopped ({_exit_text(self.process.wait())}){_last_line(self.errors)}")
             return False
         return True
+
+    def receive(self) -> None:
+        """Read one message from the child: a chunk taken, or its result."""
+        assert self.process.stdout is not None
+        try:
+            message = _read_frame(self.process.stdout)
+        except Exception:  # noqa: BLE001 - a garbled reply is a failed child
+            message = None
+        if isinstance(message, tuple) and message and message[0] == "took":
+            self.waiting -= 1
+        elif isinstance(message, tuple) and len(message) == 3 and message[0] == "done":
+            self.reply = message
+        else:
+            self.fail(f"it stopped ({_exit_text(self.process.wait())}){_last_line(self.errors)}")
 
     def fail(self, why: str) -> None:
         if not self.failed:
@@ -94,12 +127,11 @@ class ChildResults:
 
 
 class ChildWriters:
-    """Spreads new documents over child writer processes, round robin."""
+    """Hands new documents to child writer processes, to whichever is free."""
 
     def __init__(self, index_dir: Path, indexname: str, procs: int = 2, limitmb: int = 64) -> None:
         self.children: list[_Child] = []
         self._buffer: list[tuple[str, dict[str, Any]]] = []
-        self._next = 0
         self._orphans: list[str] = []  # IDs no live child took
         try:
             for _ in range(procs):
@@ -117,15 +149,31 @@ class ChildWriters:
         if not self._buffer:
             return
         chunk, self._buffer = self._buffer, []
-        for _ in range(len(self.children)):
-            child = self.children[self._next % len(self.children)]
-            self._next += 1
-            if child.failed:
-                continue
-            if child.send(("docs", [document for _pid, document in chunk])):
-                child.sent.extend(pid for pid, _document in chunk)
+        message = ("docs", [document for _pid, document in chunk])
+        while True:
+            child = self._free_child()
+            if child is None:
+                self._orphans.extend(pid for pid, _document in chunk)
                 return
-        self._orphans.extend(pid for pid, _document in chunk)
+            if child.send(message):
+                child.sent.extend(pid for pid, _document in chunk)
+                child.waiting += 1
+                return
+
+    def _free_child(self) -> _Child | None:
+        """A live child with room for another message, waiting for one to
+        take a message if need be; None if every child has failed."""
+        while True:
+            live = [child for child in self.children if not child.failed]
+            if not live:
+                return None
+            free = [child for child in live if child.waiting < IN_FLIGHT]
+            if free:
+                return min(free, key=lambda child: child.waiting)
+            outputs = {child.process.stdout: child for child in live if child.process.stdout is not None}
+            ready, _, _ = select.select(list(outputs), [], [])
+            for stream in ready:
+                outputs[stream].receive()
 
     def finish(self) -> None:
         """Tell every child that no more papers come (they write their segments)."""
@@ -145,18 +193,12 @@ class ChildWriters:
         documents = 0
         failures: list[str] = []
         for child in self.children:
-            reply = None
+            while not child.failed and child.reply is None:
+                child.receive()
+            child.process.wait()
+            reply = child.reply
             if not child.failed:
-                assert child.process.stdout is not None
-                try:
-                    reply = _read_frame(child.process.stdout)
-                except Exception:  # noqa: BLE001 - a garbled reply is a failed child
-                    reply = None
-            code = child.process.wait()
-            if not child.failed:
-                if not (isinstance(reply, tuple) and len(reply) == 3 and reply[0] == "done"):
-                    child.fail(f"it ended without a segment ({_exit_text(code)}){_last_line(child.errors)}")
-                elif reply[1] != len(child.sent):
+                if reply[1] != len(child.sent):
                     child.fail(f"its segment holds {reply[1]} of the {len(child.sent)} papers sent")
                 else:
                     if reply[2] is not None:
@@ -190,6 +232,7 @@ def _start(index_dir: Path, indexname: str, limitmb: int) -> _Child:
             [sys.executable, "-m", "reader.core.writers", str(index_dir), indexname, str(limitmb), str(os.getpid())],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
+            bufsize=0,  # unbuffered: select() sees every reply
             stderr=errors,
             close_fds=True,  # the index lock's descriptor stays with the parent
             process_group=0,  # Ctrl-C and terminal signals go to the parent only
@@ -258,6 +301,7 @@ def child_main(argv: Sequence[str]) -> int:
         for document in documents:
             writer.add_document(**document)
             count += 1
+        _write_frame(replies, ("took", len(documents)))
     if count:
         segment = writer._finalize_segment()
     else:
