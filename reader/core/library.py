@@ -242,8 +242,8 @@ class Library:
             ids = ids[:limit]
         notices = parsed.notices
         if budget.ran_out:
-            notices += (f"the search took too long and was stopped: showing the {len(ids)} papers found so far",)
-        return SearchResult(text, tuple(ids), searcher.total, notices, scores, partial=budget.ran_out)
+            notices += (f"the search ran out of time: showing the {len(ids)} papers found so far",)
+        return SearchResult(text, tuple(ids), searcher.total, notices, scores, partial=parsed.partial)
 
     def _ranked(
         self, text: str, sort: Sort, budget: Budget
@@ -389,7 +389,7 @@ class Library:
         Results: in the order the search ranks them.
         """
         if scope is Scope.RESULTS:
-            ids = list(self.search(query).ids)
+            ids = list(self.search(query, budget=None).ids)  # an export is never cut short
         elif scope is Scope.STARRED:
             starred = self.store.starred()
             ids = sorted(starred, key=lambda pid: starred[pid], reverse=True)

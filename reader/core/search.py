@@ -138,7 +138,7 @@ def parse_query(text: str, searcher: Searcher | None = None, budget: Budget | No
         parsed = _bound_expansions(parsed, searcher.reader(), notices, budget)
         partial = budget.ran_out
         if partial:
-            _notice(notices, "the query has many wildcard or fuzzy words: searched those found in the time allowed")
+            _notice(notices, "the search ran out of time expanding wildcards or fuzzy words: used those found so far")
     return ParsedQuery(text, parsed, tuple(notices), partial)
 
 
