@@ -110,3 +110,21 @@ class IndexRun:
                 break
             self.lines.append(line)
         return code, "".join(self.lines)
+
+
+def peak_memory_mb(pid: int) -> dict[int, int]:
+    """The peak resident memory (VmHWM, MB) of pid and each process under it,
+    as far as it has got: call it often while they run."""
+    peaks: dict[int, int] = {}
+    family = [pid]
+    while family:
+        current = family.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                peaks[current] = int(line.split()[1]) // 1024
+        family.extend(children_of(current))
+    return peaks

@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from reader.core.errors import QueryError
 from reader.core.library import Library
 from reader.core.models import Filter, Sort
-from reader.core.search import edits_within
 
 
 def texts(library: Library, query: str) -> list[str]:
@@ -147,6 +146,8 @@ def test_wildcards_and_fuzzy_terms_stand_for_real_words(library: Library) -> Non
 @settings(max_examples=300, deadline=None)
 @given(a=st.text("abcde", max_size=8), b=st.text("abcde", max_size=8), limit=st.integers(0, 3))
 def test_edit_distance_agrees_with_the_full_table(a: str, b: str, limit: int) -> None:
+    from reader.core.search import edits_within
+
     full = _damerau(a, b)
     assert edits_within(a, b, limit) == (full if full <= limit else None)
 
