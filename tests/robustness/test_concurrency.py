@@ -8,10 +8,12 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from reader.core.library import Library
 from reader.core.locations import Locations
+from reader.core.models import SearchResult
 from tests.e2e.test_cli import PAPERS, papers
 from tests.helpers import hold_index_lock
 
@@ -54,12 +56,22 @@ def test_searching_while_another_process_rebuilds(library: Library, dumps: Path)
     )
     searches = 0
     while rebuilder.poll() is None or searches < 20:
-        result = library.search("kv cache")  # never raises
+        result = in_a_new_thread(lambda: library.search("kv cache"))  # as the app's search workers run
         assert (len(result.ids), result.total_in_library) == (14, 160), result
         searches += 1
     assert rebuilder.wait(timeout=120) == 0
     after = library.search("kv cache")
     assert set(after.ids) == set(before.ids) and after.total_in_library == 160
+
+
+def in_a_new_thread(search: Callable[[], SearchResult]) -> SearchResult:
+    """Run one search in a thread of its own, as each of the app's workers does."""
+    found: list[SearchResult] = []
+    thread = threading.Thread(target=lambda: found.append(search()))
+    thread.start()
+    thread.join(timeout=120)
+    assert found, "the search raised (see the thread's traceback above)"
+    return found[0]
 
 
 def test_an_open_library_follows_another_process_updates(library: Library, dumps: Path) -> None:
