@@ -317,9 +317,11 @@ def print_report(report: IndexReport) -> None:
 
 
 def ensure_index(library: Library) -> None:
-    """Commands that read the index build it first if there is none."""
-    if not library.has_index():
-        say("papers: no index yet; indexing the dumps first")
+    """Commands that read the index build it first if there is none, or
+    rebuild it if it cannot be read (it is a cache of the dumps)."""
+    problem = library.index_problem()
+    if problem:
+        say(f"papers: {problem}; indexing the dumps first")
         print_report(library.index(progress=StderrProgress(), wait=60.0))
 
 
@@ -578,6 +580,8 @@ def cmd_restore(library: Library, args: argparse.Namespace) -> int:
 
 
 def cmd_stats(library: Library, args: argparse.Namespace) -> int:
+    if library.index_damaged():  # rebuilt; a missing index is not built just to count it
+        ensure_index(library)
     stats = library.stats()
     warnings = privacy_problems(library.locations)
     if args.json:

@@ -44,6 +44,42 @@ CREATE INDEX IF NOT EXISTS occurrences_path ON occurrences (path);
 """
 
 
+def _path_value(path: str) -> str | bytes:
+    """A path as SQLite can hold it. A file name that is not UTF-8 arrives
+    with surrogate escapes, which SQLite refuses as text: it is kept as the
+    raw bytes of the name instead (the same name gives the same value)."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape")
+    return path
+
+
+def _path_text(value: str | bytes) -> str:
+    return value.decode("utf-8", "surrogateescape") if isinstance(value, bytes) else value
+
+
+def catalog_problem(path: Path) -> str:
+    """Why the catalog cannot be used ('' if it reads, or is not there yet).
+    Opened read-only: checking never changes it."""
+    if not path.exists():
+        return ""
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30.0)
+        try:
+            db.execute("SELECT value FROM meta WHERE key = 'version'").fetchall()
+            db.execute("SELECT COUNT(*), SUM(entries) FROM dumps").fetchall()  # one row a dump: cheap
+        finally:
+            db.close()
+    except sqlite3.OperationalError as error:
+        if "no such table" in str(error):
+            return "the catalog could not be read"
+        return ""  # locked or busy: not damage
+    except sqlite3.DatabaseError:
+        return "the catalog could not be read"
+    return ""
+
+
 @dataclass(frozen=True, slots=True)
 class DumpRecord:
     """A dump as last indexed."""
@@ -82,6 +118,11 @@ class Catalog:
     def begin(self) -> None:
         self._db.execute("BEGIN IMMEDIATE")
 
+    def clear(self) -> None:
+        """Forget every dump (a rebuild; inside its transaction)."""
+        self._db.execute("DELETE FROM occurrences")
+        self._db.execute("DELETE FROM dumps")
+
     def commit(self) -> None:
         self._db.execute("COMMIT")
 
@@ -92,14 +133,14 @@ class Catalog:
     # dumps -------------------------------------------------------------
     def dumps(self) -> dict[str, DumpRecord]:
         rows = self._db.execute("SELECT path, size, mtime_ns, sha256, date, entries, problems FROM dumps")
-        return {row[0]: _record(row) for row in rows}
+        return {_path_text(row[0]): _record(row) for row in rows}
 
     def put_dump(self, record: DumpRecord) -> None:
         problems = json.dumps([[p.path, p.line, p.message, p.severity] for p in record.problems])
         self._db.execute(
             "INSERT OR REPLACE INTO dumps VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
-                record.path,
+                _path_value(record.path),
                 record.size,
                 record.mtime_ns,
                 record.sha256,
@@ -112,18 +153,21 @@ class Catalog:
     def remove_dump(self, path: str) -> set[str]:
         """Forget a dump; returns the IDs of the papers it held."""
         ids = self.papers_in(path)
-        self._db.execute("DELETE FROM occurrences WHERE path = ?", (path,))
-        self._db.execute("DELETE FROM dumps WHERE path = ?", (path,))
+        value = _path_value(path)
+        self._db.execute("DELETE FROM occurrences WHERE path = ?", (value,))
+        self._db.execute("DELETE FROM dumps WHERE path = ?", (value,))
         return ids
 
     def papers_in(self, path: str) -> set[str]:
-        return {pid for (pid,) in self._db.execute("SELECT paper_id FROM occurrences WHERE path = ?", (path,))}
+        rows = self._db.execute("SELECT paper_id FROM occurrences WHERE path = ?", (_path_value(path),))
+        return {pid for (pid,) in rows}
 
     def replace_entries(self, path: str, entries: Iterable[Entry]) -> None:
-        self._db.execute("DELETE FROM occurrences WHERE path = ?", (path,))
+        value = _path_value(path)
+        self._db.execute("DELETE FROM occurrences WHERE path = ?", (value,))
         self._db.executemany(
             "INSERT INTO occurrences VALUES (?, ?, ?, ?, ?, ?)",
-            ((path, e.paper_id, e.title, e.abstract, e.line, _meta_json(e.meta)) for e in entries),
+            ((value, e.paper_id, e.title, e.abstract, e.line, _meta_json(e.meta)) for e in entries),
         )
 
     # papers ------------------------------------------------------------
@@ -147,7 +191,7 @@ class Catalog:
         complete abstract over a cut one over none, then the newest dump;
         details the chosen save lacks come from the others, newest first."""
         wanted = list(paper_ids)
-        rows: list[tuple[str, str, str, str, str | None, int, str]] = []
+        rows: list[tuple[str, str, str, str | bytes, str | None, int, str]] = []
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             marks = ",".join("?" * len(chunk))
@@ -161,7 +205,7 @@ class Catalog:
             )
         grouped: dict[str, list[tuple[str, str, str, str | None, int, str]]] = {}
         for pid, title, abstract, path, date, line, meta in rows:
-            grouped.setdefault(pid, []).append((title, abstract, path, date, line, meta))
+            grouped.setdefault(pid, []).append((title, abstract, _path_text(path), date, line, meta))
         papers: dict[str, Paper] = {}
         for pid, found in grouped.items():
             # Newest dump first; undated dumps last; path breaks ties.
@@ -193,10 +237,10 @@ def _meta_from_json(text: str) -> PaperMeta:
         return PaperMeta()
 
 
-def _record(row: tuple[str, int, int, str, str | None, int, str]) -> DumpRecord:
+def _record(row: tuple[str | bytes, int, int, str, str | None, int, str]) -> DumpRecord:
     path, size, mtime_ns, sha, date, entries, problems = row
     return DumpRecord(
-        path=path,
+        path=_path_text(path),
         size=size,
         mtime_ns=mtime_ns,
         sha256=sha,

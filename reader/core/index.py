@@ -13,24 +13,32 @@ import contextlib
 import dataclasses
 import datetime as dt
 import fcntl
+import hashlib
 import json
 import os
+import pickle
 import shutil
+import sqlite3
+import struct
 import time
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import whoosh.index
 from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
+from whoosh.reading import IndexReader
+from whoosh.writing import CLEAR, SegmentWriter
 
 from .catalog import CATALOG_VERSION, Catalog, DumpRecord
 from .dumps import ParsedDump, find_dump_files, parse_dump
 from .errors import IndexBusyError
 from .models import DumpAppearance, IndexReport, Paper, PaperMeta, Problem
+from .writers import ChildWriters
 
 # Bump when the schema or an analyzer changes: an older index is rebuilt.
 # 2: what saves tell about papers (meta), upvotes, the page's order.
@@ -39,9 +47,17 @@ INDEX_NAME = "papers"
 # Papers per commit: big enough to keep segments few, small enough that a
 # first run on a big folder becomes searchable within a minute or so.
 BATCH_PAPERS = int(os.environ.get("PAPERS_INDEX_BATCH", "5000"))
-# A batch this big is written by two processes when the machine has two
-# cores (measured in benchmarks/index_speed.py).
+# A batch with this many new papers is written by two child processes when
+# the machine has two cores (measured in benchmarks/index_speed.py).
 PARALLEL_MIN = 1_000
+WRITER_PROCS = 2
+# Whoosh's in-memory posting pool per writer (half of this cost 25% more
+# CPU). Measured: a writer child peaks under 250 MB; two children and the
+# parent stay under 1 GB together even on a 195 MB dump.
+LIMIT_MB = 128
+# Papers read from the catalog at a time while writing: memory stays flat
+# however big a dump is.
+CHUNK_PAPERS = 500
 
 
 def make_schema() -> Schema:
@@ -141,29 +157,203 @@ def open_index(index_dir: Path) -> whoosh.index.Index | None:
         return None
 
 
+def disk_generation(index_dir: Path) -> int:
+    """The generation of the index on disk now (-1: none). One directory
+    listing: cheap enough to check before every search."""
+    try:
+        return int(whoosh.index.TOC._latest_generation(open_storage(index_dir), INDEX_NAME))
+    except OSError:
+        return -1
+
+
+def live_ids(reader: IndexReader) -> list[str | None]:
+    """The paper ID of each document number; None for a deleted document.
+    An index with no documents yet (Whoosh's EmptyReader) has none."""
+    if reader.doc_count_all() == 0:
+        return []
+    column = reader.column_reader("id")
+    return [
+        None if reader.is_deleted(number) else (value.decode("utf-8") if isinstance(value, bytes) else str(value))
+        for number, value in enumerate(column)
+    ]
+
+
+# Errors Whoosh and SQLite raise on a damaged cache (no checksums: a cut or
+# zeroed file shows up as any of these).
+CACHE_DAMAGE: tuple[type[BaseException], ...] = (
+    EOFError,
+    pickle.UnpicklingError,
+    struct.error,
+    zlib.error,
+    ValueError,
+    KeyError,
+    IndexError,
+    AssertionError,
+    TypeError,
+    AttributeError,
+    NotImplementedError,
+    MemoryError,
+    whoosh.index.IndexError,
+)
+
+
+def is_cache_damage(error: BaseException, cache_dir: Path) -> bool:
+    """Does this error mean the index or catalog is damaged (not a full
+    disk, a lock or a missing permission)?"""
+    if isinstance(error, sqlite3.OperationalError):
+        return False  # locked, full disk, I/O: not damage
+    if isinstance(error, sqlite3.DatabaseError):
+        return True  # "file is not a database", "database disk image is malformed"
+    if isinstance(error, FileNotFoundError):
+        return str(cache_dir) in str(error.filename or "")
+    return isinstance(error, CACHE_DAMAGE)
+
+
+def describe(error: BaseException) -> str:
+    text = str(error).strip().splitlines()[0][:120] if str(error).strip() else ""
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def index_problem(index_dir: Path) -> str:
+    """Why this index cannot be used ('' if it reads): its TOC and every
+    segment open. (Damage deeper inside is found by the searches that read
+    it: they mark the index damaged for the next run.)"""
+    index = open_index(index_dir)
+    if index is None:
+        return "the index could not be opened or has another version"
+    try:
+        with index.searcher() as searcher:
+            searcher.doc_count()
+    except Exception as error:  # noqa: BLE001 - any damage to a cache means rebuild
+        return f"the index could not be read ({describe(error)})"
+    return ""
+
+
+def _damage_file(cache_dir: Path) -> Path:
+    return cache_dir / "index.damaged"
+
+
+def mark_damaged(cache_dir: Path, generation: int, reason: str) -> None:
+    """Remember that this generation of the index failed to read (found by
+    a search): the next index run rebuilds it."""
+    with contextlib.suppress(OSError):
+        _damage_file(cache_dir).write_text(f"{generation}\n{reason}\n", encoding="utf-8")
+
+
+def marked_damaged(cache_dir: Path) -> str:
+    """Why the index on disk was found damaged ('' if it was not, or if it
+    has been replaced since)."""
+    try:
+        generation, _, reason = _damage_file(cache_dir).read_text(encoding="utf-8", errors="replace").partition("\n")
+    except OSError:
+        return ""
+    if generation.strip() != str(disk_generation(cache_dir / "index")):
+        return ""
+    return reason.strip()[:200] or "the index could not be read"
+
+
+def remove_leftovers(index_dir: Path) -> None:
+    """Delete what killed runs left in the index folder: files of segments
+    that were never committed, pools and half-written TOCs. Only under the
+    writer lock (no other writer exists)."""
+    storage = open_storage(index_dir)
+    try:
+        toc = whoosh.index.TOC.read(storage, INDEX_NAME)
+    except Exception:  # noqa: BLE001 - an unreadable index is rebuilt, not cleaned
+        return
+    keep_prefixes = tuple(f"{segment.segment_id()}." for segment in toc.segments)
+    current = f"_{INDEX_NAME}_{toc.generation}.toc"
+    for entry in os.scandir(index_dir):
+        name = entry.name
+        if name == current or name.endswith("WRITELOCK") or name.startswith(keep_prefixes):
+            continue
+        with contextlib.suppress(OSError):
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.unlink(entry.path)
+
+
 @contextlib.contextmanager
 def writer_lock(cache_dir: Path, wait: float = 0.0, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
     """One indexer at a time. flock is released when a process dies, so a
-    killed run never leaves a lock behind."""
+    killed run never leaves a lock behind. The holder writes its PID in the
+    file: a lock still held while that process is gone is held by a stray
+    process that inherited it, and is broken (a new lock file)."""
     cache_dir.mkdir(parents=True, exist_ok=True)
-    handle = (cache_dir / "index.lock").open("a+")
+    path = cache_dir / "index.lock"
     deadline = time.monotonic() + wait
     told = False
+    suspects: dict[tuple[int, int], float] = {}  # (inode, dead holder) -> first seen
+    while True:
+        handle = path.open("a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder, inode = _lock_holder(handle), os.fstat(handle.fileno()).st_ino
+            handle.close()
+            if holder and not _alive(holder):
+                # Seen twice a second apart: not a holder about to write its PID.
+                first = suspects.setdefault((inode, holder), time.monotonic())
+                if time.monotonic() - first >= 1.0:
+                    _break_lock(cache_dir, path, inode)
+                    continue
+            if on_wait is not None and not told and wait > 0:
+                on_wait()
+                told = True
+            if time.monotonic() >= deadline:
+                raise IndexBusyError("another papers process is indexing; try again when it has finished") from None
+            time.sleep(0.2)
+            continue
+        if _same_file(handle, path):
+            break
+        handle.close()  # the file was replaced while we locked it: lock the new one
     try:
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if on_wait is not None and not told and wait > 0:
-                    on_wait()
-                    told = True
-                if time.monotonic() >= deadline:
-                    raise IndexBusyError("another papers process is indexing; try again when it has finished") from None
-                time.sleep(0.2)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
         yield
     finally:
+        with contextlib.suppress(OSError):
+            handle.truncate(0)
         handle.close()
+
+
+def _lock_holder(handle: IO[str]) -> int:
+    try:
+        handle.seek(0)
+        text = handle.read(32).strip()
+    except OSError:
+        return 0
+    return int(text) if text.isdigit() else 0
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _same_file(handle: IO[str], path: Path) -> bool:
+    try:
+        return os.stat(path).st_ino == os.fstat(handle.fileno()).st_ino
+    except FileNotFoundError:
+        return False
+
+
+def _break_lock(cache_dir: Path, path: Path, inode: int) -> None:
+    """Replace a lock file held only by a stray process (once, even when two
+    runs find it at the same time)."""
+    with (cache_dir / "index.lock.break").open("a") as guard:
+        fcntl.flock(guard, fcntl.LOCK_EX)
+        with contextlib.suppress(FileNotFoundError):
+            if os.stat(path).st_ino == inode:
+                os.unlink(path)
 
 
 class Indexer:
@@ -173,36 +363,62 @@ class Indexer:
         self.cache_dir = cache_dir
         self.index_dir = cache_dir / "index"
         self.catalog_path = cache_dir / "catalog.sqlite3"
+        self.damage_path = _damage_file(cache_dir)
         self.progress = progress or _no_progress
         self.rebuilt_because = ""
 
     def update(self, locations: Sequence[Path], rebuild: bool = False, wait: float = 0.0) -> IndexReport:
         waiting = Progress("wait", 0, 0, "another papers process is indexing")
         with writer_lock(self.cache_dir, wait, lambda: self.progress(waiting)):
-            reason = "asked to rebuild" if rebuild else ""
-            index, catalog = self._open(reason)
             try:
-                return self._update(index, catalog, locations)
-            finally:
-                catalog.close()
+                return self._run(locations, "asked to rebuild" if rebuild else "")
+            except Exception as error:
+                if not is_cache_damage(error, self.cache_dir):
+                    raise
+                # Damage found half-way (a cut segment, a garbled catalog page):
+                # the cache is thrown away and built again from the dumps.
+                return self._run(locations, f"the cache could not be read ({describe(error)})", damaged=True)
+
+    def _run(self, locations: Sequence[Path], reason: str, damaged: bool = False) -> IndexReport:
+        index, catalog, clear = self._open(reason, damaged)
+        try:
+            report = self._update(index, catalog, locations, clear)
+        finally:
+            catalog.close()
+        with contextlib.suppress(FileNotFoundError):
+            self.damage_path.unlink()
+        return report
 
     # opening -----------------------------------------------------------
-    def _open(self, reason: str) -> tuple[whoosh.index.Index, Catalog]:
+    def _open(self, reason: str, damaged: bool) -> tuple[whoosh.index.Index, Catalog, bool]:
+        """The index and catalog to update, and whether this run replaces
+        everything they hold (a rebuild)."""
         if not reason:
             reason = self._check()
+        clear = False
         if reason:
-            self._reset()
+            # A readable index stays searchable while its replacement is
+            # written: the rebuild commits once, dropping the old segments.
+            if not damaged and reason in _CLEAR_IN_PLACE and not index_problem(self.index_dir):
+                if reason in (_NO_CATALOG, _BAD_CATALOG):
+                    self._remove_catalog()
+                clear = True
+            else:
+                self._reset()
         self.index_dir.mkdir(parents=True, exist_ok=True)
         index = open_index(self.index_dir)
         if index is None:
             index = open_storage(self.index_dir).create_index(make_schema(), indexname=INDEX_NAME)
+        remove_leftovers(self.index_dir)
         catalog = Catalog(self.catalog_path)
         if catalog.meta("version") is None:
             catalog.set_meta("version", str(CATALOG_VERSION))
             catalog.set_meta("index_version", str(INDEX_VERSION))
-            catalog.set_meta("generation", str(index.latest_generation()))
+            # A new catalog beside an old index matches it only once the
+            # rebuild commits: killed before, the next run rebuilds again.
+            catalog.set_meta("generation", "-1" if clear else str(index.latest_generation()))
         self.rebuilt_because = reason
-        return index, catalog
+        return index, catalog, clear
 
     def _check(self) -> str:
         """Why the cache must be rebuilt, or '' if it is sound."""
@@ -211,47 +427,61 @@ class Indexer:
             return ""  # first run
         if not has_index:
             return "the index was missing"
+        damage = marked_damaged(self.cache_dir)
+        if damage:
+            return damage
+        problem = index_problem(self.index_dir)
+        if problem:
+            return problem
         index = open_index(self.index_dir)
         if index is None:
             return "the index could not be opened or has another version"
+        if not self.catalog_path.exists():
+            return _NO_CATALOG
         try:
             catalog = Catalog(self.catalog_path)
         except Exception:  # noqa: BLE001
-            return "the catalog could not be opened"
+            return _BAD_CATALOG
         try:
             if catalog.meta("version") != str(CATALOG_VERSION) or catalog.meta("index_version") != str(INDEX_VERSION):
                 return "the index has another version"
             if catalog.meta("generation") != str(index.latest_generation()):
-                return "the index and catalog were out of step (an interrupted run)"
-            with index.searcher() as searcher:
-                searcher.doc_count()
+                return _OUT_OF_STEP
         except Exception:  # noqa: BLE001
-            return "the index could not be read"
+            return _BAD_CATALOG
         finally:
             catalog.close()
         return ""
 
     def _reset(self) -> None:
         shutil.rmtree(self.index_dir, ignore_errors=True)
+        self._remove_catalog()
+
+    def _remove_catalog(self) -> None:
         for suffix in ("", "-wal", "-shm"):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(f"{self.catalog_path}{suffix}")
 
     # updating ----------------------------------------------------------
-    def _update(self, index: whoosh.index.Index, catalog: Catalog, locations: Sequence[Path]) -> IndexReport:
+    def _update(
+        self, index: whoosh.index.Index, catalog: Catalog, locations: Sequence[Path], clear: bool = False
+    ) -> IndexReport:
         self.progress(Progress("scan", 0, 0, "looking for dumps"))
         files, problems = find_dump_files(locations)
-        known = catalog.dumps()
+        known = {} if clear else catalog.dumps()
         present: set[str] = set()
         to_read: list[tuple[Path, str, os.stat_result]] = []
         unchanged = 0
         for file in files:
-            key = str(file.resolve())
+            try:
+                key = str(file.resolve())
+            except (OSError, RuntimeError):  # a link loop, a name too long
+                key = str(file.absolute())
             present.add(key)
             try:
                 stat = file.stat()
             except OSError as error:
-                problems.append(Problem(str(file), 0, f"cannot read: {error.strerror}", "error"))
+                problems.append(Problem(str(file), 0, f"cannot read: {error.strerror or error}", "error"))
                 continue
             record = known.get(key)
             if record and record.size == stat.st_size and record.mtime_ns == stat.st_mtime_ns:
@@ -261,29 +491,27 @@ class Indexer:
                 to_read.append((file, key, stat))
         gone = [path for path in known if path not in present]
 
-        batch = _Batch(index, catalog, self.progress)
+        batch = _Batch(index, self.index_dir, catalog, self.progress, clear)
         read = entries = 0
         for number, (file, key, stat) in enumerate(to_read, start=1):
             self.progress(Progress("read", number - 1, len(to_read), file.name))
-            parsed = parse_dump(file)
-            problems.extend(parsed.problems)
-            record = known.get(key)
-            if record and parsed.sha256 and record.sha256 == parsed.sha256:
-                # Touched but not changed: remember the new metadata only. An
-                # undated dump keeps the date it was first indexed with.
+            got = self._read_dump(batch, file, key, stat, known.get(key), problems)
+            if got is None:
                 unchanged += 1
-                batch.touch(dataclasses.replace(_record(key, stat, parsed), date=record.date))
-                continue
-            read += 1
-            entries += len(parsed.entries)
-            batch.add_dump(_record(key, stat, parsed), parsed)
-            if batch.size >= BATCH_PAPERS:
+            else:
+                read += 1
+                entries += got
+            # A rebuild commits once, at the end: the old index serves until then.
+            if batch.size >= BATCH_PAPERS and not clear:
                 batch.commit()
         for path in gone:
             batch.remove_dump(path)
         batch.commit()
-        total = len(catalog.all_paper_ids())
+        expected = catalog.all_paper_ids()
+        repaired = self._verify(index, catalog, expected)
+        total = len(expected)
         self.progress(Progress("done", total, total, ""))
+        problems.extend(Problem(str(self.index_dir), 0, note, "info") for note in batch.notes)
         return IndexReport(
             dumps_read=read,
             dumps_unchanged=unchanged,
@@ -295,7 +523,79 @@ class Indexer:
             papers_total=total,
             rebuilt_because=self.rebuilt_because,
             problems=tuple(problems),
+            repaired=repaired,
         )
+
+    def _read_dump(
+        self,
+        batch: _Batch,
+        file: Path,
+        key: str,
+        stat: os.stat_result,
+        record: DumpRecord | None,
+        problems: list[Problem],
+    ) -> int | None:
+        """Read one dump into the batch: its entry count, or None if it was
+        touched but not changed. The parsed text is freed on return, before
+        the batch is written (a 200 MB dump must not sit in memory twice)."""
+        parsed = parse_dump(file)
+        problems.extend(parsed.problems)
+        if record and parsed.sha256 and record.sha256 == parsed.sha256:
+            # Touched but not changed: remember the new metadata only. An
+            # undated dump keeps the date it was first indexed with.
+            batch.touch(dataclasses.replace(_record(key, stat, parsed), date=record.date))
+            return None
+        batch.add_dump(_record(key, stat, parsed), parsed)
+        return len(parsed.entries)
+
+    def _verify(self, index: whoosh.index.Index, catalog: Catalog, expected: set[str]) -> int:
+        """Check that the index holds each catalog paper exactly once, and
+        repair it if not (a writer that died, a run of an older version).
+        Returns how many papers were repaired."""
+        with index.searcher() as searcher:
+            if searcher.doc_count() == len(expected):
+                return 0
+            counts: dict[str, int] = {}
+            for pid in live_ids(searcher.reader()):
+                if pid is not None:
+                    counts[pid] = counts.get(pid, 0) + 1
+        wrong = {pid for pid, count in counts.items() if count > 1 or pid not in expected}
+        missing = expected - counts.keys()
+        self.progress(Progress("repair", 0, len(wrong) + len(missing), "the index did not match the catalog"))
+        writer = SegmentWriter(index, _lk=False, limitmb=LIMIT_MB)
+        try:
+            for pid in wrong:
+                writer.delete_by_term("id", pid)
+            for chunk in _chunks(sorted(missing | (wrong & expected)), CHUNK_PAPERS):
+                for paper in catalog.merged(chunk).values():
+                    writer.add_document(**paper_document(paper))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        catalog.begin()
+        catalog.set_meta("generation", str(index.latest_generation()))
+        catalog.commit()
+        return len(wrong | missing)
+
+
+_NO_CATALOG = "the catalog was missing"
+_BAD_CATALOG = "the catalog could not be read"
+_OUT_OF_STEP = "the index and catalog were out of step (an interrupted run)"
+# Reasons that leave the index itself readable: it keeps serving searches
+# until the rebuilt one is committed.
+_CLEAR_IN_PLACE = frozenset({"asked to rebuild", _NO_CATALOG, _BAD_CATALOG, _OUT_OF_STEP})
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+def _digest(document: dict[str, Any]) -> bytes:
+    """A short fingerprint of a document: an unchanged paper is not
+    rewritten, and a 100k-paper update does not keep 100k papers in memory."""
+    return hashlib.blake2b(repr(sorted(document.items())).encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _record(key: str, stat: os.stat_result, parsed: ParsedDump) -> DumpRecord:
@@ -318,23 +618,36 @@ class _Batch:
     step, which the next run detects and repairs by rebuilding.
     """
 
-    def __init__(self, index: whoosh.index.Index, catalog: Catalog, progress: ProgressCallback) -> None:
+    def __init__(
+        self,
+        index: whoosh.index.Index,
+        index_dir: Path,
+        catalog: Catalog,
+        progress: ProgressCallback,
+        clear: bool = False,
+    ) -> None:
         self.index = index
+        self.index_dir = index_dir
         self.catalog = catalog
         self.progress = progress
+        # A rebuild: the catalog starts empty and the commit drops every old segment.
+        self.clear = clear
         self.touched: set[str] = set()
         self.existed: set[str] = set()
-        # Papers as merged before this batch: one that comes out the same
-        # is not rewritten (an update costs ~4.6 ms a paper in Whoosh).
-        self.previous: dict[str, Paper] = {}
+        # Fingerprints of papers as merged before this batch: one that comes
+        # out the same is not rewritten (an update costs ~4.6 ms a paper).
+        self.previous: dict[str, bytes] = {}
         self.size = 0
         self.added = self.updated = self.removed = 0
+        self.notes: list[str] = []
         self._open = False
 
     def _begin(self) -> None:
         if not self._open:
             self.catalog.begin()
             self._open = True
+            if self.clear:
+                self.catalog.clear()
 
     def touch(self, record: DumpRecord) -> None:
         self._begin()
@@ -362,13 +675,17 @@ class _Batch:
         new = ids - self.touched
         existing = self.catalog.known(new)
         self.existed |= existing
-        self.previous.update(self.catalog.merged(existing))
+        for chunk in _chunks(sorted(existing), CHUNK_PAPERS):
+            for pid, paper in self.catalog.merged(chunk).items():
+                self.previous[pid] = _digest(paper_document(paper))
 
     def commit(self) -> None:
+        if self.clear:
+            self._begin()  # a rebuild of no dumps still empties the index
         if not self._open:
             return
         try:
-            if self.touched:
+            if self.touched or self.clear:
                 self._write_index()
             self.catalog.set_meta("generation", str(self.index.latest_generation()))
             self.catalog.commit()
@@ -377,35 +694,75 @@ class _Batch:
             raise
         finally:
             self._open = False
-        if self.touched:
+        if self.touched or self.clear:
             # What this batch wrote is searchable from here on.
             self.progress(Progress("saved", self.added + self.updated, 0, ""))
         self.touched, self.existed, self.previous, self.size = set(), set(), {}, 0
+        self.clear = False
 
     def _write_index(self) -> None:
-        merged = self.catalog.merged(self.touched)
-        fresh = [pid for pid in self.touched if pid in merged and pid not in self.existed]
-        parallel = len(fresh) >= PARALLEL_MIN and (os.cpu_count() or 1) > 1 and len(fresh) == len(self.touched)
-        writer = (
-            self.index.writer(procs=2, multisegment=True, limitmb=128) if parallel else self.index.writer(limitmb=128)
-        )
+        ids = sorted(self.touched)
+        present = self.catalog.known(ids)
+        fresh = {pid for pid in ids if pid in present and pid not in self.existed}
+        children: ChildWriters | None = None
+        writer: SegmentWriter | None = None
+        total, done = len(ids), 0
         try:
-            total = len(self.touched)
-            for done, pid in enumerate(sorted(self.touched), start=1):
-                paper = merged.get(pid)
-                if paper is None:
-                    writer.delete_by_term("id", pid)
-                    self.removed += 1
-                elif pid not in self.existed:
-                    writer.add_document(**paper_document(paper))
-                    self.added += 1
-                elif self.previous.get(pid) != paper:  # else: same text and dumps as before
-                    writer.update_document(**paper_document(paper))
-                    self.updated += 1
-                if done % 250 == 0:
+            if len(fresh) >= PARALLEL_MIN and (os.cpu_count() or 1) > 1:
+                # New papers go to child processes (the long part, on both
+                # cores); changes and removals to this process's writer.
+                children = ChildWriters(self.index_dir, INDEX_NAME, WRITER_PROCS, LIMIT_MB)
+                for chunk in _chunks([pid for pid in ids if pid in fresh], CHUNK_PAPERS):
+                    for pid, fresh_paper in self.catalog.merged(chunk).items():
+                        children.add(pid, paper_document(fresh_paper))
+                        self.added += 1
+                    done += len(chunk)
                     self.progress(Progress("index", done, total, ""))
+                children.finish()
+            # The index lock is ours (writer_lock): Whoosh's own lock is not
+            # taken, so no stray holder of it can block a run.
+            writer = SegmentWriter(self.index, _lk=False, limitmb=LIMIT_MB)
+            rest = [pid for pid in ids if pid not in fresh] if children else ids
+            for chunk in _chunks(rest, CHUNK_PAPERS):
+                merged = self.catalog.merged(chunk)
+                for pid in chunk:
+                    paper = merged.get(pid)
+                    if paper is None:
+                        writer.delete_by_term("id", pid)
+                        self.removed += 1
+                    elif pid not in self.existed:
+                        writer.add_document(**paper_document(paper))
+                        self.added += 1
+                    else:
+                        document = paper_document(paper)
+                        if self.previous.get(pid) != _digest(document):  # else: same text and dumps as before
+                            writer.update_document(**document)
+                            self.updated += 1
+                done += len(chunk)
+                self.progress(Progress("index", done, total, ""))
             self.progress(Progress("commit", total, total, "saving the index"))
-            writer.commit()
+            mergetype = CLEAR if self.clear else None
+            if children is None:
+                writer.commit(mergetype=mergetype)
+                return
+            # Old small segments merge here while the children finish theirs.
+            segments = writer._merge_segments(mergetype, None, None)
+            results = children.results()
+            children = None
+            for chunk in _chunks(results.redo, CHUNK_PAPERS):
+                for paper in self.catalog.merged(chunk).values():
+                    writer.add_document(**paper_document(paper))
+            self.notes.extend(results.failures)
+            segments.extend(results.segments)
+            if writer._added:
+                segments.append(writer._finalize_segment())
+            else:
+                writer._close_segment()
+            writer._commit_toc(segments)
+            writer._finish()
         except BaseException:
-            writer.cancel()
+            if children is not None:
+                children.kill()
+            if writer is not None and not writer.is_closed:
+                writer.cancel()
             raise

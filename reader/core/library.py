@@ -14,15 +14,32 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import overload
 
-import whoosh.index
-
+from .catalog import catalog_problem
 from .config import State, remember_folders
-from .errors import IndexReadError, PapersError, UnknownPaperError
+from .errors import IndexReadError, PapersError, QueryError, UnknownPaperError
 from .export import ExportItem, Options, Scope, get_format
-from .index import Indexer, ProgressCallback, open_index
+from .index import (
+    Indexer,
+    ProgressCallback,
+    describe,
+    disk_generation,
+    index_files_exist,
+    mark_damaged,
+    marked_damaged,
+    open_index,
+)
 from .locations import Locations, bundled_dumps
 from .models import IndexReport, Paper, SearchResult, UserState
-from .search import IdMap, PaperSearcher, ParsedQuery, highlight_spans, parse_query
+from .search import (
+    SEARCH_BUDGET,
+    SUGGEST_BUDGET,
+    Budget,
+    IdMap,
+    PaperSearcher,
+    ParsedQuery,
+    highlight_spans,
+    parse_query,
+)
 from .store import Note, NoteSave, Store
 from .views import Facts, Filter, Sort
 
@@ -36,9 +53,10 @@ class Library:
         self.locations = locations or Locations.resolve()
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._generation = 0
-        self._index: whoosh.index.Index | None = None
-        self._id_map: tuple[int, IdMap] | None = None
+        self._reloads = 0  # bumped by reload(): every thread opens the index again
+        self._id_map: tuple[int, IdMap] | None = None  # the newest generation's, shared
+        self._failure: tuple[int, str] | None = None  # a generation that failed to read once
+        self._running = 0
 
     # dumps and indexing -------------------------------------------------
     def dump_locations(self) -> list[Path]:
@@ -52,7 +70,28 @@ class Library:
         remember_folders(self.locations.state_path, list(paths))
 
     def has_index(self) -> bool:
-        return open_index(self.locations.index_dir) is not None
+        """Is there an index that reads (possibly still empty)?"""
+        return not self.index_problem()
+
+    def index_damaged(self) -> bool:
+        """Is there an index or catalog that cannot be read?"""
+        cache = self.locations
+        return (index_files_exist(cache.index_dir) or cache.catalog_path.exists()) and bool(self.index_problem())
+
+    def index_problem(self) -> str:
+        """Why the index cannot be used ('' if it can): there is none yet, or
+        it or its catalog is damaged. `index()` then builds it from the dumps."""
+        if not index_files_exist(self.locations.index_dir):
+            return "there is no index yet"
+        damage = marked_damaged(self.locations.cache_dir)
+        if damage:
+            return damage
+        problem = catalog_problem(self.locations.catalog_path)
+        if problem:
+            return problem
+        if self._searcher() is None:
+            return self._failure[1] if self._failure else "the index could not be read"
+        return ""
 
     def index(
         self,
@@ -80,10 +119,10 @@ class Library:
         return report
 
     def reload(self) -> None:
-        """Let every thread see the index as it is now."""
+        """Let every thread open the index again (each search also checks
+        the generation on disk, so another process's commits are seen)."""
         with self._lock:
-            self._generation += 1
-            self._index = None
+            self._reloads += 1
             self._id_map = None
 
     # per-thread handles --------------------------------------------------
@@ -96,26 +135,57 @@ class Library:
         return store
 
     def _searcher(self) -> PaperSearcher | None:
+        """This thread's searcher on the newest readable generation of the
+        index. While the index on disk cannot be read (another process is
+        replacing it, or it is damaged), the one already open keeps serving."""
         current: tuple[int, PaperSearcher] | None = getattr(self._local, "searcher", None)
-        if current and current[0] == self._generation:
+        disk = disk_generation(self.locations.index_dir)
+        if current and current[0] == self._reloads and (current[1].generation == disk or disk < 0):
             return current[1]
+        reloads = self._reloads
+        fresh = self._open_searcher(disk)
+        if fresh is None:
+            return current[1] if current and current[0] == reloads else None
+        if current:
+            current[1].close()
+        self._local.searcher = (reloads, fresh)
+        return fresh
+
+    def _open_searcher(self, disk: int) -> PaperSearcher | None:
+        if disk < 0:
+            return None
+        index = open_index(self.locations.index_dir)
+        if index is None:
+            self._read_failed(disk, "the index could not be opened or has another version")
+            return None
+        try:
+            searcher = PaperSearcher(index, disk, self._shared_id_map)
+        except Exception as error:  # noqa: BLE001 - any damage to a cache means rebuild
+            self._read_failed(disk, f"the index could not be read ({describe(error)})")
+            return None
+        with self._lock:
+            if self._id_map is None or self._id_map[0] < searcher.generation:
+                self._id_map = (searcher.generation, searcher.id_map)
+        return searcher
+
+    def _shared_id_map(self, generation: int) -> IdMap | None:
+        with self._lock:
+            return self._id_map[1] if self._id_map and self._id_map[0] == generation else None
+
+    def _read_failed(self, generation: int, reason: str) -> None:
+        """A read failed. Twice on the same generation is damage, not a
+        commit racing us: the next index run rebuilds it."""
+        with self._lock:
+            again = self._failure is not None and self._failure[0] == generation
+            self._failure = (generation, reason)
+        if again and disk_generation(self.locations.index_dir) == generation:
+            mark_damaged(self.locations.cache_dir, generation, reason)
+
+    def _drop_searcher(self) -> None:
+        current = getattr(self._local, "searcher", None)
         if current:
             current[1].close()
             self._local.searcher = None
-        with self._lock:
-            generation = self._generation
-            if self._index is None:
-                self._index = open_index(self.locations.index_dir)
-            if self._index is None:
-                return None
-            index = self._index
-            shared = self._id_map[1] if self._id_map and self._id_map[0] == generation else None
-        searcher = PaperSearcher(index, shared)
-        with self._lock:
-            if self._id_map is None and generation == self._generation:
-                self._id_map = (generation, searcher.id_map)
-        self._local.searcher = (generation, searcher)
-        return searcher
 
     def close(self) -> None:
         """Close this thread's handles (other threads' close with them)."""
@@ -129,15 +199,32 @@ class Library:
             self._local.store = None
 
     # searching -------------------------------------------------------------
+    @property
+    def searching(self) -> bool:
+        """Is a search running now (in any thread)? For a "searching..." sign."""
+        return self._running > 0
+
     def search(
         self,
         text: str = "",
         sort: Sort = Sort.RELEVANCE,
         filter: Filter = Filter.ALL,
         limit: int | None = None,
+        budget: float | None = SEARCH_BUDGET,
     ) -> SearchResult:
-        """Matching paper IDs, ranked or sorted, narrowed by a filter."""
-        ranked = self._ranked(text, sort)
+        """Matching paper IDs, ranked or sorted, narrowed by a filter. A
+        search that runs past `budget` seconds returns the papers found so
+        far, with `partial` set and a notice."""
+        with self._lock:
+            self._running += 1
+        try:
+            return self._search(text, sort, filter, limit, Budget(budget))
+        finally:
+            with self._lock:
+                self._running -= 1
+
+    def _search(self, text: str, sort: Sort, filter: Filter, limit: int | None, budget: Budget) -> SearchResult:
+        ranked = self._ranked(text, sort, budget)
         if ranked is None:
             notice = "the index is empty, being rebuilt or unreadable: run `papers index`"
             return SearchResult(text, (), 0, (notice,))
@@ -151,9 +238,14 @@ class Library:
             ids = sort.arrange(ids, self._facts())  # the index could not sort these
         if limit is not None:
             ids = ids[:limit]
-        return SearchResult(text, tuple(ids), searcher.total, parsed.notices, scores)
+        notices = parsed.notices
+        if budget.ran_out:
+            notices += (f"the search ran out of time: showing the {len(ids)} papers found so far",)
+        return SearchResult(text, tuple(ids), searcher.total, notices, scores, partial=parsed.partial)
 
-    def _ranked(self, text: str, sort: Sort) -> tuple[PaperSearcher, list[str], dict[str, float], ParsedQuery] | None:
+    def _ranked(
+        self, text: str, sort: Sort, budget: Budget
+    ) -> tuple[PaperSearcher, list[str], dict[str, float], ParsedQuery] | None:
         """Run a query; None if there is no readable index (even after
         looking again: another process may have just rebuilt it)."""
         for _attempt in (1, 2):
@@ -162,10 +254,12 @@ class Library:
                 parse_query(text)  # a bad query is still reported
                 return None
             try:
-                ids, scores, parsed = searcher.search(text, sort)
-            except IndexReadError:
-                self.reload()
+                ids, scores, parsed = searcher.search(text, sort, budget=budget)
+            except IndexReadError as error:
+                self._read_failed(searcher.generation, str(error))
+                self._drop_searcher()
                 continue
+            self._local.parsed = (searcher.generation, text, parsed)
             return searcher, ids, scores, parsed
         return None
 
@@ -177,16 +271,31 @@ class Library:
         return Facts(self.store, self.papers)
 
     def parse(self, text: str) -> ParsedQuery:
-        """The query as it will run (for highlighting)."""
+        """The query as it will run (for highlighting): the one the last
+        search in this thread ran, if it was this text."""
         searcher = self._searcher()
-        return parse_query(text, searcher.searcher if searcher else None)
+        last: tuple[int, str, ParsedQuery] | None = getattr(self._local, "parsed", None)
+        if searcher and last and last[0] == searcher.generation and last[1] == text:
+            return last[2]
+        try:
+            return parse_query(text, searcher.searcher if searcher else None, Budget(SEARCH_BUDGET / 2))
+        except QueryError:
+            raise
+        except Exception:  # noqa: BLE001 - a damaged index: highlight the words as typed
+            return parse_query(text)
 
     def highlights(self, text: str, parsed: ParsedQuery, field: str = "abstract") -> list[tuple[int, int]]:
         return highlight_spans(text, parsed.terms().get(field, set()), field)
 
-    def suggest(self, text: str) -> list[str]:
+    def suggest(self, text: str, budget: float | None = SUGGEST_BUDGET) -> list[str]:
+        """Near, real words for unknown ones ("did you mean"), found within `budget` seconds."""
         searcher = self._searcher()
-        return searcher.suggest(text) if searcher else []
+        if searcher is None:
+            return []
+        try:
+            return searcher.suggest(text, budget=Budget(budget))
+        except Exception:  # noqa: BLE001 - a damaged index has no suggestions
+            return []
 
     # papers ------------------------------------------------------------------
     def papers(self, paper_ids: Iterable[str]) -> dict[str, Paper]:
@@ -194,7 +303,12 @@ class Library:
         (a star, a note) comes back from the title the store remembers."""
         wanted = list(paper_ids)
         searcher = self._searcher()
-        found = searcher.papers(wanted) if searcher else {}
+        found: dict[str, Paper] = {}
+        if searcher is not None:
+            try:
+                found = searcher.papers(wanted)
+            except Exception as error:  # noqa: BLE001 - a damaged index: what the store remembers
+                self._read_failed(searcher.generation, f"the index could not be read ({describe(error)})")
         missing = [pid for pid in wanted if pid not in found]
         if missing:
             titles = self.store.titles()
@@ -271,7 +385,7 @@ class Library:
         newest note first; results, in the order the search ranks them.
         """
         if scope is Scope.RESULTS:
-            ids = list(self.search(query, sort).ids)
+            ids = list(self.search(query, sort, budget=None).ids)  # an export is never cut short
         elif scope is Scope.STARRED:
             starred = self.store.starred()
             ids = sorted(starred, key=lambda pid: starred[pid], reverse=True)
@@ -299,14 +413,17 @@ class Library:
 
         dumps = 0
         problems = 0
-        if self.locations.catalog_path.exists():
-            catalog = Catalog(self.locations.catalog_path)
+        if self.locations.catalog_path.exists() and not catalog_problem(self.locations.catalog_path):
             try:
-                records = catalog.dumps()
-                dumps = len(records)
-                problems = sum(len(r.problems) for r in records.values())
-            finally:
-                catalog.close()
+                catalog = Catalog(self.locations.catalog_path)
+                try:
+                    records = catalog.dumps()
+                    dumps = len(records)
+                    problems = sum(len(r.problems) for r in records.values())
+                finally:
+                    catalog.close()
+            except sqlite3.DatabaseError:
+                pass  # a damaged catalog counts nothing; `papers index` rebuilds it
         # Counting must not create the store: `stats` on a new machine changes nothing.
         store_exists = self.locations.store_path.exists()
         counts = self.store.counts() if store_exists else {"stars": 0, "notes": 0, "seen": 0}

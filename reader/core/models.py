@@ -153,6 +153,8 @@ class SearchResult:
     total_in_library: int
     notices: tuple[str, ...] = ()
     scores: dict[str, float] = field(default_factory=dict)
+    # The search ran out of its time budget: `ids` are the papers found so far.
+    partial: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +171,7 @@ class IndexReport:
     papers_total: int = 0
     rebuilt_because: str = ""
     problems: tuple[Problem, ...] = ()
+    repaired: int = 0  # papers the index lacked or held twice, fixed by this run
 
     def summary(self) -> str:
         """One line for humans: what was read, skipped and changed."""
@@ -184,6 +187,8 @@ class IndexReport:
         if self.dumps_removed:
             parts.append(f"{plural(self.dumps_removed, 'dump')} gone")
         parts.append(f"{self.added} added, {self.updated} updated, {self.removed} removed")
+        if self.repaired:
+            parts.append(f"{self.repaired} repaired (the index did not match the dumps)")
         problems = sum(1 for p in self.problems if p.severity != "info")
         parts.append(plural(problems, "problem"))
         if len(self.problems) > problems:

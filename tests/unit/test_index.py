@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import time
 from pathlib import Path
 
 import pytest
 
-from reader.core.errors import IndexBusyError
-from reader.core.index import Indexer, writer_lock
+from benchmarks.index_speed import write_dumps
+from reader.core.errors import IndexBusyError, UnknownPaperError
+from reader.core.index import PARALLEL_MIN, Indexer, Progress, open_index, writer_lock
 from reader.core.library import Library
 from reader.core.locations import Locations
-from reader.core.views import Filter
+from reader.core.views import Filter, Sort
 from tests.helpers import hold_index_lock
+from tests.robustness.damage import DAMAGE, damage_cache
 
 ABSTRACT = "We propose a method for testing indexers that is thorough and dependable. " * 5
 
@@ -99,30 +102,9 @@ def test_removed_dump_keeps_starred_paper_from_store(library: Library, dumps: Pa
     assert library.search("", filter=Filter.STARRED).ids == (pid,)  # still listed in the app
 
 
-@pytest.mark.parametrize(
-    "damage",
-    ["delete_index", "truncate_segments", "garbage_toc", "other_version", "out_of_step"],
-)
+@pytest.mark.parametrize("damage", DAMAGE)
 def test_damaged_cache_is_rebuilt(library: Library, isolated_dirs: Locations, damage: str) -> None:
-    index_dir = isolated_dirs.index_dir
-    if damage == "delete_index":
-        shutil.rmtree(index_dir)
-    elif damage == "truncate_segments":
-        for segment in index_dir.glob("*.seg"):
-            segment.write_bytes(segment.read_bytes()[:100])
-    elif damage == "garbage_toc":
-        for toc in index_dir.glob("*.toc"):
-            toc.write_bytes(b"not a pickle")
-    elif damage == "other_version":
-        import sqlite3
-
-        with sqlite3.connect(isolated_dirs.catalog_path) as db:
-            db.execute("UPDATE meta SET value='0' WHERE key='index_version'")
-    else:
-        import sqlite3
-
-        with sqlite3.connect(isolated_dirs.catalog_path) as db:
-            db.execute("UPDATE meta SET value='-1' WHERE key='generation'")
+    damage_cache(isolated_dirs, damage)
     report = library.index()
     assert report.rebuilt_because
     assert (report.papers_total, report.added) == (160, 160)
@@ -157,3 +139,122 @@ def test_problems_are_reported_and_the_rest_indexed(isolated_dirs: Locations, du
     assert any("bad.txt" in t and "binary" in t for t in text)
     assert any("half.txt:5:" in t and "no abstract" in t for t in text)
     assert report.papers_total == 162  # the dangling title is kept, without an abstract
+
+
+def test_an_empty_index_is_a_normal_state(isolated_dirs: Locations, tmp_path: Path) -> None:
+    """A folder with no papers (or a first run killed before its first
+    commit) leaves an index with no documents: everything reads it."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    library = Library(isolated_dirs)
+    assert library.index([empty]).papers_total == 0
+    assert library.has_index()
+    result = library.search("")
+    assert (result.ids, result.total_in_library, result.partial) == ((), 0, False)
+    assert library.search("kv cache", sort=Sort.DATE).ids == ()
+    assert library.search("cach*").ids == () and library.search("cache~").ids == ()
+    assert library.suggest("difusion") == []
+    assert library.papers(["fe811da3dea9"]) == {}
+    with pytest.raises(UnknownPaperError):
+        library.resolve_id("fe811da3dea9")
+    assert library.stats()["papers"] == 0
+    assert library.export("markdown")[1] == 0
+    assert library.parse("kv*").terms() == {}
+
+
+def test_an_index_that_lost_papers_is_repaired(library: Library, isolated_dirs: Locations) -> None:
+    """An index missing papers the catalog holds (a writer that died under
+    an older version, a cache edited by hand) is repaired by the next run."""
+    lost = list(library.search("").ids[:10])
+    index = open_index(isolated_dirs.index_dir)
+    assert index is not None
+    writer = index.writer()
+    for pid in lost:
+        writer.delete_by_term("id", pid)
+    writer.commit()
+    with sqlite3.connect(isolated_dirs.catalog_path) as db:  # the catalog still agrees: no rebuild
+        db.execute("UPDATE meta SET value=? WHERE key='generation'", (str(index.latest_generation()),))
+    assert library.total() == 150
+    report = library.index()
+    assert (report.repaired, report.papers_total, report.rebuilt_because) == (10, 160, "")
+    assert "10 repaired" in report.summary()
+    assert library.total() == 160 and set(lost) <= set(library.search("").ids)
+
+
+def test_bad_file_names_and_deep_folders_are_per_file_problems(isolated_dirs: Locations, dumps: Path) -> None:
+    """A file name that is not UTF-8 and a folder 1,000 deep are indexed like
+    any other, and the remembered folder keeps working."""
+    first, second = sorted(dumps.glob("0*.txt"))
+    bad = os.fsencode(dumps) + b"/bad\xff name.txt"
+    os.rename(first, bad)
+    folder = os.open(dumps, os.O_RDONLY)
+    for _ in range(1_000):  # os.makedirs itself recurses too deep for this
+        os.mkdir("d", dir_fd=folder)
+        deeper = os.open("d", os.O_RDONLY, dir_fd=folder)
+        os.close(folder)
+        folder = deeper
+    deep = os.open("deep.txt", os.O_WRONLY | os.O_CREAT, dir_fd=folder)
+    os.write(deep, f"Mar 15\n\nA Paper Found Under Spelunking Folders\n\n{ABSTRACT}\n".encode())
+    os.close(deep)
+    os.close(folder)
+    try:
+        _index_bad_names_and_deep_folders(isolated_dirs, dumps, bad, second)
+    finally:
+        remove_tree(dumps / "d")  # shutil.rmtree (and pytest's clean-up) recurse too deep for it
+
+
+def _index_bad_names_and_deep_folders(isolated_dirs: Locations, dumps: Path, bad: bytes, second: Path) -> None:
+    library = Library(isolated_dirs)
+    report = library.index([dumps])
+    assert (report.dumps_read, report.papers_total) == (3, 161), report.problems
+    (pid,) = library.search("title:hopper").ids
+    assert any(os.fsencode(d.path) == bad for d in library.paper(pid).dumps)
+    assert len(library.search("title:spelunking").ids) == 1
+    os.utime(bad)  # touched: read again, from the remembered folder
+    assert library.index().papers_total == 161
+    second.unlink()
+    assert library.index().dumps_removed == 1
+
+
+def test_rebuild_keeps_the_old_index_until_the_new_one_is_committed(library: Library, dumps: Path) -> None:
+    """While `--rebuild` runs, readers see the old index, never an empty one."""
+    seen: list[int] = []
+
+    def progress(step: Progress) -> None:
+        if step.phase in ("read", "index", "commit"):
+            seen.append(Library(library.locations).total())
+
+    Indexer(library.locations.cache_dir, progress).update([dumps], rebuild=True)
+    assert seen and set(seen) == {160}
+    assert library.total() == 160
+
+
+def test_writer_children_write_a_big_batch_exactly(isolated_dirs: Locations, tmp_path: Path) -> None:
+    """A batch of new papers this big is written by two child processes;
+    the index holds each paper once."""
+    folder = tmp_path / "big"
+    folder.mkdir()
+    write_dumps(folder, PARALLEL_MIN + 200, 3)
+    library = Library(isolated_dirs)
+    report = library.index([folder])
+    assert (report.added, report.papers_total, report.repaired) == (PARALLEL_MIN + 200, PARALLEL_MIN + 200, 0)
+    index = open_index(isolated_dirs.index_dir)
+    assert index is not None and len(index._segments()) >= 2  # one segment per child
+    ids = library.search("").ids
+    assert len(ids) == len(set(ids)) == PARALLEL_MIN + 200
+    assert len(library.search("title:1200").ids) == 1
+
+
+def remove_tree(root: Path) -> None:
+    """Delete a folder tree of any depth, without recursion."""
+    stack, folders = [str(root)], []
+    while stack:
+        folder = stack.pop()
+        folders.append(folder)
+        for entry in os.scandir(folder):
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(entry.path)
+            else:
+                os.unlink(entry.path)
+    for folder in reversed(folders):
+        os.rmdir(folder)

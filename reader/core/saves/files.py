@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from ..models import Problem
@@ -43,6 +43,30 @@ def find_dump_files(locations: Iterable[Path]) -> tuple[list[Path], list[Problem
     return found, problems
 
 
+def _walk_folders(root: Path, on_error: Callable[[OSError], None]) -> Iterator[tuple[str, list[str], list[str]]]:
+    """os.walk(root, followlinks=True) without recursion: Python 3.11's
+    os.walk recurses, so a folder 1,000 deep raised RecursionError. As with
+    os.walk, the caller may prune or reorder `dirs` before the next step."""
+    stack = [str(root)]
+    while stack:
+        folder = stack.pop()
+        dirs: list[str] = []
+        names: list[str] = []
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    try:
+                        is_dir = entry.is_dir()  # follows links, like followlinks=True
+                    except OSError:
+                        is_dir = False
+                    (dirs if is_dir else names).append(entry.name)
+        except OSError as error:
+            on_error(error)
+            continue
+        yield folder, dirs, names
+        stack.extend(os.path.join(folder, name) for name in reversed(dirs))
+
+
 def _walk(root: Path) -> tuple[list[Path], list[Problem]]:
     files: list[Path] = []
     problems: list[Problem] = []
@@ -52,7 +76,7 @@ def _walk(root: Path) -> tuple[list[Path], list[Problem]]:
     def on_error(error: OSError) -> None:
         problems.append(Problem(str(error.filename or root), 0, f"cannot read folder: {error.strerror}", "error"))
 
-    for folder, dirs, names in os.walk(root, followlinks=True, onerror=on_error):
+    for folder, dirs, names in _walk_folders(root, on_error):
         try:
             stat = os.stat(folder)
         except OSError:
