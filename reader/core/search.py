@@ -47,6 +47,7 @@ SEARCH_BUDGET = 3.0
 SUGGEST_BUDGET = 1.0
 # No real word is longer: a longer one gets no suggestion and no fuzzy scan.
 MAX_WORD = 40
+_MINUS = re.compile(r"(?<![\w:\-])-(?=[\w\"(])")
 _FIELD_ALONE = re.compile(r"(?<!\S)(\w+):(?=\s|$)")
 _TOKEN_SPLIT = re.compile(r"\s+")
 
@@ -114,6 +115,10 @@ def prepare_text(text: str) -> tuple[str, list[str]]:
         notices.append(f"query cut to its first {MAX_QUERY_CHARS} characters")
     # `title:` with nothing after it searches nothing; drop the dangling field.
     text = _FIELD_ALONE.sub(" ", text).strip()
+    # `-word` (and `-"a phrase"`, `-(a OR b)`) excludes, as in web search
+    # engines; Whoosh's default syntax only knows `NOT word`. A hyphen inside
+    # a word (`key-value`) is left alone.
+    text = _MINUS.sub("NOT ", text)
     return text, notices
 
 

@@ -63,7 +63,8 @@ class IndexRun:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
-            env=env or dict(os.environ),
+            # Plain progress lines (off a terminal papers prints only the summary).
+            env={**(env or os.environ), "PAPERS_PROGRESS": "lines"},
             process_group=0,
         )
         self.lines: list[str] = []

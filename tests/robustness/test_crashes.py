@@ -265,6 +265,9 @@ COMMANDS_ON_NO_PAPERS = [
 def test_every_command_works_on_an_index_with_no_papers(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
+    # A folder with no files at all is refused (nothing to remember); a save
+    # that holds no papers gives an index with no papers.
+    (empty / "2024-03-14.txt").write_text("", encoding="utf-8")
     assert papers("index", str(empty)).returncode == 0
     for args in COMMANDS_ON_NO_PAPERS:
         result = papers(*args)

@@ -166,3 +166,13 @@ def _damerau(a: str, b: str) -> int:
             if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
                 table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1)
     return table[len(a)][len(b)]
+
+
+def test_minus_excludes_a_word_as_the_help_says(library: Library) -> None:
+    with_not = set(library.search("llm NOT serving").ids)
+    assert set(library.search("llm -serving").ids) == with_not
+    assert len(with_not) < len(library.search("llm").ids)
+    assert not set(library.search("kv -cache").ids) & set(library.search("kv cache").ids)
+    # A hyphen inside a word is not an exclusion.
+    hyphenated = set(library.search("key-value").ids)
+    assert hyphenated and hyphenated <= set(library.search("key value").ids)
