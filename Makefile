@@ -18,7 +18,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict reader
+	$(BIN)/mypy --strict reader tests benchmarks
 
 test: lint
 	$(BIN)/pytest

@@ -196,10 +196,10 @@ def main() -> None:
     parser.add_argument("--dumps", type=Path, help="a folder of dumps instead of the generated corpus")
     parser.add_argument("--only", choices=["app", "bare"])
     args = parser.parse_args()
-    dumps = args.dumps or corpus(args.papers)
+    folder = args.dumps or corpus(args.papers)
     for kind in ("app", "bare"):
         if args.only in (None, kind):
-            measure(kind, dumps)
+            measure(kind, folder)
 
 
 if __name__ == "__main__":

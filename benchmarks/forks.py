@@ -40,7 +40,7 @@ def venv_for(fork: str) -> Path:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     deps = [d for d in project["dependencies"] + project["optional-dependencies"]["test"] if "whoosh" not in d.lower()]
     subprocess.run([sys.executable, "-m", "venv", home], check=True)
-    pip = [python, "-m", "pip", "install", "-q"]
+    pip: list[str | Path] = [python, "-m", "pip", "install", "-q"]
     subprocess.run([*pip, *deps, FORKS[fork]], check=True)
     subprocess.run([*pip, "--no-deps", "-e", ROOT], check=True)
     return home
@@ -144,7 +144,13 @@ def main() -> None:
             order = list(FORKS) if round_number % 2 == 0 else list(reversed(FORKS))
             for fork in order:
                 cache = work / f"{fork}-{round_number}"
-                command = [homes[fork] / "bin" / "python", "-m", "benchmarks.forks", "--probe", str(args.papers)]
+                command: list[str | Path] = [
+                    homes[fork] / "bin" / "python",
+                    "-m",
+                    "benchmarks.forks",
+                    "--probe",
+                    str(args.papers),
+                ]
                 command += [str(cache), str(previous) if previous else "-"]
                 done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
                 runs[fork].append(json.loads(done.stdout.strip().splitlines()[-1]))

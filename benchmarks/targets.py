@@ -26,6 +26,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -180,22 +181,22 @@ def keystroke_figures(run: Run, library: Library, bare: BareSearch, repeat: int)
     for kind, queries in QUERIES.items():
         for query in queries:
             for _ in range(repeat):
-                seconds, used = timed_cpu(lambda q=query: first_screen(library, q))
+                seconds, used = timed_cpu(partial(first_screen, library, query))
                 samples.setdefault(kind, []).append(seconds)
                 cpu.setdefault(kind, []).append(used)
-                baselines.setdefault(kind, []).append(timed(lambda q=query: bare.first_screen(q)))
+                baselines.setdefault(kind, []).append(timed(partial(bare.first_screen, query)))
     typing_total = 0.0
     for query in TYPED:
         for end in range(1, len(query) + 1):
             prefix = query[:end]
-            seconds, used = timed_cpu(lambda p=prefix: first_screen(library, p))
+            seconds, used = timed_cpu(partial(first_screen, library, prefix))
             typing_total += seconds
             typed_all.append(seconds)
             # A key that leaves the last word unfinished: a half-typed word.
             if end < len(query) and query[end] != " " and prefix[-1] != " " and len(prefix.split()[-1]) >= 3:
                 samples.setdefault("half-typed word", []).append(seconds)
                 cpu.setdefault("half-typed word", []).append(used)
-                baselines.setdefault("half-typed word", []).append(timed(lambda p=prefix: bare.first_screen(p)))
+                baselines.setdefault("half-typed word", []).append(timed(partial(bare.first_screen, prefix)))
     limits = {"one word": 0.05, "two words": 0.05, "half-typed word": 0.05, "phrase": 0.05}
     for kind, times in samples.items():
         limit = limits.get(kind, 0.15)
@@ -241,7 +242,7 @@ def keystroke_figures(run: Run, library: Library, bare: BareSearch, repeat: int)
     )
     counts = []
     for query in ["model", "language model", '"large language models"', "comp*", "decoding~"]:
-        counts.append(min(timed(lambda q=query: exact_count(library, q)) for _ in range(max(1, repeat // 2))))
+        counts.append(min(timed(partial(exact_count, library, query)) for _ in range(max(1, repeat // 2))))
     run.add(Figure("exact count, slowest of 5 typical queries", max(counts), None, "s", "<= 1 s", max(counts) <= 1.0))
 
 
@@ -306,8 +307,8 @@ def add_dump_figures(run: Run, app: Build, bare: Build, dumps: Path, runs: int) 
                     raise RuntimeError(f"the new paper {wanted!r} is not searchable")
                 library.close()
 
-            app_times.append(timed(lambda t=titles[0], e=extra: add([dumps, e], t)))
-            second_times.append(timed(lambda t=titles_later[0], e=extra, x=later: add([dumps, e, x], t)))
+            app_times.append(timed(partial(add, [dumps, extra], titles[0])))
+            second_times.append(timed(partial(add, [dumps, extra, later], titles_later[0])))
             index_dir = work / "bare"
             shutil.copytree(bare.folder, index_dir)
 

@@ -56,6 +56,7 @@ def test_indexers_started_together_keep_every_folder(tmp_path: Path, isolated_di
 def test_an_unreadable_state_file_is_refused_and_kept(dumps: Path, isolated_dirs: Locations, garbage: bytes) -> None:
     assert papers("index", str(dumps)).returncode == 0
     isolated_dirs.state_path.write_bytes(garbage)
+    args: tuple[str, ...]
     for args in (("index",), ("index", str(dumps)), ("folders",), ("folders", "add", str(dumps))):
         result = papers(*args)
         assert result.returncode == 1, (args, result.stderr)

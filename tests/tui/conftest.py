@@ -6,7 +6,7 @@ from textual.pilot import Pilot
 
 from reader.tui.app import PapersApp
 from reader.tui.screens.main import MainScreen
-from tests.conftest import MakeApp  # noqa: F401  (re-exported for the tests)
+from tests.conftest import MakeApp as MakeApp  # re-exported for the tests
 
 
 async def settle(pilot: Pilot[None], delay: float = 0.25) -> None:

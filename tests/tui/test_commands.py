@@ -3,6 +3,8 @@ palette) instead of ringing the bell; each screen offers its own commands."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from textual.command import CommandPalette
 from textual.widgets import Input
 
@@ -12,14 +14,14 @@ from tests.tui.conftest import MakeApp, main_screen, settle
 
 def palette_entries(app: object) -> dict[str, str]:
     """What the open command palette lists: title -> help."""
-    from textual.command import CommandList
+    from textual.command import Command, CommandList
 
     palette = app.screen  # type: ignore[attr-defined]
     assert isinstance(palette, CommandPalette)
     options = palette.query_one(CommandList).options
     entries: dict[str, str] = {}
     for option in options:
-        hit = option.hit
+        hit = cast(Command, option).hit
         entries[str(hit.text)] = str(hit.help or "")
     return entries
 

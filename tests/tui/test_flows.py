@@ -254,7 +254,7 @@ async def test_keys_can_be_rebound_in_config(make_app: MakeApp) -> None:
 async def test_open_and_copy(make_app: MakeApp, monkeypatch: object) -> None:
     app = make_app()
     opened: list[str] = []
-    app.open_url = lambda url, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+    app.open_url = lambda url, *, new_tab=True: opened.append(url)  # type: ignore[method-assign]
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("slash", *"title:hopper", "enter")
         await settle(pilot)

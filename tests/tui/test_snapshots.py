@@ -5,11 +5,12 @@ Update after an intended change of the look: pytest tests/tui --snapshot-update
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, cast
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
 
 from tests.tui.conftest import MakeApp, settle
 
@@ -25,7 +26,7 @@ def keys(*stages: tuple[str, ...], wait: float = 0.5) -> Before:
         for stage in stages:
             await pilot.press(*stage)
             await settle(pilot, wait)  # past the debounce and the seen delay
-            for widget in pilot.app.screen.query("Input, TextArea"):
+            for widget in cast("Iterable[Input | TextArea]", pilot.app.screen.query("Input, TextArea")):
                 widget.cursor_blink = False  # a blinking cursor differs run to run
 
     return run
