@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.pilot import Pilot
 
 from reader.tui.app import PapersApp
@@ -20,3 +21,21 @@ def main_screen(app: PapersApp) -> MainScreen:
     screen = app.screen
     assert isinstance(screen, MainScreen), type(screen)
     return screen
+
+
+_NAMED = {"/": "slash", " ": "space", "?": "question_mark", "~": "tilde", "*": "asterisk", '"': "quotation_mark"}
+
+
+async def burst(pilot: Pilot[None], *keys: str) -> None:
+    """Send keys all at once, as a fast typist or a paste without bracketed
+    paste does: no key waits for the one before it to be handled."""
+    app = pilot.app
+    driver = app._driver
+    assert driver is not None
+    for key in keys:
+        name = _NAMED.get(key, key)
+        character = key if len(key) == 1 else {"slash": "/", "space": " "}.get(key)
+        event = events.Key(name, character)
+        event.set_sender(app)
+        driver.send_message(event)
+    await pilot.pause()

@@ -46,6 +46,10 @@ class Listing:
     parsed: ParsedQuery | None = None  # the query, to highlight its terms
     notices: tuple[str, ...] = ()
     empty_text: str = "No papers"
+    # What the source was asked for (its owner's own description, e.g. the
+    # query): the status line describes the listing on screen by it, and a
+    # reload of the same request keeps the cursor where it was.
+    request: object = None
 
 
 Source = Callable[[Library], Listing]
