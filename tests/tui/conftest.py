@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import webbrowser
+from pathlib import Path
+
+import pytest
 from textual import events
 from textual.pilot import Pilot
 
@@ -39,3 +43,22 @@ async def burst(pilot: Pilot[None], *keys: str) -> None:
         event.set_sender(app)
         driver.send_message(event)
     await pilot.pause()
+
+
+@pytest.fixture
+def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """$BROWSER set to a script that writes down the links it is given
+    (the file it returns); Python's webbrowser looks at $BROWSER again."""
+    opened = tmp_path / "opened.txt"
+    opened.touch()
+    script = tmp_path / "browser.sh"
+    script.write_text(f'#!/bin/sh\necho "$1" >> {opened}\n')
+    script.chmod(0o755)
+    use_browser(monkeypatch, str(script))
+    return opened
+
+
+def use_browser(monkeypatch: pytest.MonkeyPatch, command: str) -> None:
+    monkeypatch.setenv("BROWSER", command)
+    monkeypatch.setattr(webbrowser, "_tryorder", None)
+    monkeypatch.setattr(webbrowser, "_browsers", {})

@@ -256,16 +256,14 @@ async def test_keys_can_be_rebound_in_config(make_app: MakeApp) -> None:
         assert pid in app.library.store.starred()
 
 
-async def test_open_and_copy(make_app: MakeApp, monkeypatch: object) -> None:
+async def test_open_and_copy(make_app: MakeApp, browser: Path) -> None:
     app = make_app()
-    opened: list[str] = []
-    app.open_url = lambda url, new_tab=True: opened.append(url)  # type: ignore[method-assign]
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("slash", *"title:hopper", "enter")
         await settle(pilot)
         await pilot.press("o", "y")
         await settle(pilot)
-        assert opened == [
+        assert browser.read_text().split() == [
             "https://huggingface.co/papers?q=Benchmarking+and+Dissecting+the+Nvidia+Hopper+GPU+Architecture"
         ]
         assert app.clipboard.startswith(HOPPER + "\n")

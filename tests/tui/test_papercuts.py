@@ -5,15 +5,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Input, Static
+import pytest
+from textual.widgets import Footer, Input, Static
+from textual.widgets._footer import FooterKey
 
 from reader.core.library import Library
 from reader.core.locations import Locations
 from reader.tui.app import PapersApp
+from reader.tui.commands import BY_ACTION, all_commands
+from reader.tui.screens.confirm import ConfirmScreen
+from reader.tui.screens.export import ExportScreen
+from reader.tui.screens.reading import ReadingScreen
 from reader.tui.widgets.paper_view import PaperView
 from reader.tui.widgets.result_list import ResultList
-from tests.tui.conftest import MakeApp, burst, main_screen, settle
-from tests.tui.test_flows import status_text
+from tests.tui.conftest import MakeApp, burst, main_screen, settle, use_browser
+from tests.tui.test_commands import palette_entries
+from tests.tui.test_flows import detail_text, status_text
 
 
 async def test_the_status_names_the_search_the_list_shows(make_app: MakeApp) -> None:
@@ -212,3 +219,152 @@ def laid_out(view: PaperView) -> str:
 
 
 ABSTRACT = "We study how fresh papers reach the reader. " * 5
+
+
+async def test_the_reading_view_reads_the_next_and_previous_paper(make_app: MakeApp) -> None:
+    # Item 10: J and K read the next and previous paper; the list follows.
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        ids = list(screen.results.ids)
+        await pilot.press("enter")
+        await settle(pilot)
+        reading = app.screen
+        assert isinstance(reading, ReadingScreen)
+        assert not reading.active_bindings["K"].enabled  # the first paper: greyed
+        await pilot.press("J", "J")
+        await settle(pilot)
+        assert reading.paper_id == ids[2]
+        assert app.library.paper(ids[2]).title in detail_text(reading)
+        await pilot.press("K")
+        await settle(pilot)
+        assert reading.paper_id == ids[1]
+        assert app.library.paper(ids[1]).title in detail_text(reading)
+        assert ids[1] in app.library.store.seen() and ids[2] in app.library.store.seen()
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen.results.current == ids[1]  # back on the last paper read
+
+
+async def test_small_terminals_give_the_list_the_room(make_app: MakeApp) -> None:
+    # Item 11: at 80x24 every footer key fits (no "q Qui"), the search bar
+    # takes one line, the list more rows; `d` hides the detail pane.
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        footer = screen.query_one(Footer)
+        keys = [key for key in footer.query(FooterKey) if key.display]
+        assert keys and max(key.region.right for key in keys) <= 80
+        assert "Quit" in [key.description for key in keys]
+        assert screen.query_one("#search").region.height == 1
+        assert screen.results.size.height >= 10
+        await pilot.press("d")
+        await settle(pilot)
+        assert not screen.paper_list.paper_view.display
+        assert screen.results.size.height >= 19
+        await pilot.press("d")
+        await settle(pilot)
+        assert screen.paper_list.paper_view.display
+    wide = make_app()
+    async with wide.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        results = main_screen(wide).results
+        assert results.size.width >= 60  # titles of ~50 characters before the cut
+        await pilot.press("d")
+        await settle(pilot)
+        assert results.size.width >= 118
+
+
+async def test_o_offers_the_link_when_no_browser_starts(
+    make_app: MakeApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Item 15: a browser that cannot start is said, and the link offered.
+    failing = tmp_path / "no-browser.sh"
+    failing.write_text("#!/bin/sh\nexit 3\n")
+    failing.chmod(0o755)
+    use_browser(monkeypatch, str(failing))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("slash", *"title:hopper", "enter")
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "No web browser could be started" in app.screen.question
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.clipboard == HOPPER_PAGE
+        assert "Opening" not in toasts(app)
+
+
+async def test_o_opens_the_papers_page_and_c_its_code(make_app: MakeApp, browser: Path) -> None:
+    # Item 15: `o` never opens the code link of the abstract; `c` does.
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("slash", *"title:MMDuet OR title:videollm", "enter")
+        await settle(pilot)
+        await pilot.press("o", "c")
+        await settle(pilot)
+        opened = browser.read_text().split()
+        assert len(opened) == 2 and "github.com" not in opened[0]
+        assert opened[1] == "https://github.com/yellow-binary-tree/MMDuet"
+        await pilot.press("slash", *"title:hopper", "enter")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert "No code link" in toasts(app)
+        assert len(browser.read_text().split()) == 2
+
+
+async def test_the_export_dialog_saves_on_enter_in_the_documents_folder(
+    make_app: MakeApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Item 16: the default folder is the user's documents folder (XDG), and
+    # Enter in the path field saves.
+    documents = tmp_path / "my documents"
+    documents.mkdir()
+    monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(documents))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("s", "x")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+        path = app.screen.query_one("#export-path", Input)
+        assert path.value == str(documents / "papers-starred.md")
+        path.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, ExportScreen)
+        assert "# Reading list" in (documents / "papers-starred.md").read_text()
+
+
+async def test_one_name_per_command_everywhere(make_app: MakeApp) -> None:
+    # Item 18: the footer, the palette and the help name each command alike.
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        titles = [command.title for command in all_commands()]
+        assert len(set(titles)) == len(titles)
+        for active in screen.active_bindings.values():
+            command = BY_ACTION.get(active.binding.action)
+            if command is not None and active.binding.show:
+                assert active.binding.description == command.title
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_lines = str(app.screen.query_one("#help-body", Static).render()).splitlines()
+        for command in all_commands():
+            row = next(line for line in help_lines if command.help in line)
+            assert command.title in row, command.id
+        assert "Read" in titles and "Open" not in titles
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.5)
+        assert set(palette_entries(app)) >= {command.title for command in screen.PALETTE}
+
+
+HOPPER_PAGE = "https://huggingface.co/papers?q=Benchmarking+and+Dissecting+the+Nvidia+Hopper+GPU+Architecture"

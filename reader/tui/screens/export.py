@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from platformdirs import user_documents_dir
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -30,9 +31,11 @@ SCOPE_LABELS = {
 
 
 def default_folder() -> Path:
-    """The user's Documents folder if there is one, else the current folder."""
-    documents = Path.home() / "Documents"
-    return documents if documents.is_dir() else Path.cwd()
+    """The user's documents folder (XDG_DOCUMENTS_DIR, user-dirs.dirs, else
+    ~/Documents) if it exists, else the home folder: never the folder papers
+    happened to be started in."""
+    documents = Path(user_documents_dir())
+    return documents if documents.is_dir() else Path.home()
 
 
 def default_path(format_name: str, scope: Scope) -> Path:
@@ -154,6 +157,7 @@ class ExportScreen(ModalScreen[None]):
             self.notify(f"Copied {event.count} papers ({self.format_name}) to the clipboard", timeout=5)
         self.dismiss(None)
 
+    @on(Input.Submitted, "#export-path")
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         path = Path(self.query_one("#export-path", Input).value.strip()).expanduser()

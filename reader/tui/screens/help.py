@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from ...core.text import printable
-from ..commands import NAVIGATION_HELP, all_commands
+from ..commands import MAIN_COMMANDS, NAVIGATION_HELP, READING_COMMANDS, Command
 
 QUERY_HELP: tuple[tuple[str, str], ...] = (
     ("kv cache", "both words (stemmed: serving finds serve)"),
@@ -25,16 +25,23 @@ QUERY_HELP: tuple[tuple[str, str], ...] = (
 
 
 def key_label(key: str) -> str:
-    return {"slash": "/", "question_mark": "?", "enter": "Enter", "tab": "Tab"}.get(key, key)
+    return {"slash": "/", "question_mark": "?", "enter": "Enter", "tab": "Tab", "escape": "Esc"}.get(key, key)
+
+
+def command_row(command: Command, keymap: Mapping[str, str]) -> Content:
+    """A command as the footer and the palette name it: its key, its title, what it does."""
+    # Keys come from the user's config file: shown, never sent as controls.
+    keys = printable(", ".join(key_label(k) for k in keymap.get(command.id, command.key).split(",")))
+    return Content.assemble((f"  {keys:<8}", "bold"), (f"{command.title:<16}", "bold $secondary"), f"{command.help}\n")
 
 
 def help_content(keymap: Mapping[str, str]) -> Content:
     """The help text, with keys as the user's config has bound them."""
     rows: list[Content] = [Content.styled("Keys\n", "bold $accent")]
-    for command in all_commands():
-        # Keys come from the user's config file: shown, never sent as controls.
-        keys = printable(", ".join(key_label(k) for k in keymap.get(command.id, command.key).split(",")))
-        rows.append(Content.assemble((f"  {keys:<18}", "bold"), f"{command.help}\n"))
+    rows.extend(command_row(command, keymap) for command in MAIN_COMMANDS)
+    rows.append(Content.styled("\nReading a paper (Enter)\n", "bold $accent"))
+    rows.extend(command_row(command, keymap) for command in READING_COMMANDS)
+    rows.append(Content.styled("\nMoving around\n", "bold $accent"))
     for keys, text in NAVIGATION_HELP:
         rows.append(Content.assemble((f"  {keys:<18}", "bold"), f"{text}\n"))
     rows.append(Content.styled("\nIn the list\n", "bold $accent"))
@@ -53,8 +60,8 @@ def help_content(keymap: Mapping[str, str]) -> Content:
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss_help", "Close"),
-        Binding("j", "scroll('down')", show=False),
-        Binding("k", "scroll('up')", show=False),
+        Binding("j,down", "scroll(1)", show=False),
+        Binding("k,up", "scroll(-1)", show=False),
     ]
 
     def __init__(self, keymap: Mapping[str, str]) -> None:
@@ -69,9 +76,7 @@ class HelpScreen(ModalScreen[None]):
     def action_dismiss_help(self) -> None:
         self.dismiss(None)
 
-    def action_scroll(self, direction: str) -> None:
+    def action_scroll(self, lines: int) -> None:
+        # At once, not animated: each key of a burst moves a line.
         scroller = self.query_one("#help-dialog", VerticalScroll)
-        if direction == "down":
-            scroller.scroll_down()
-        else:
-            scroller.scroll_up()
+        scroller.scroll_to(y=scroller.scroll_target_y + lines, animate=False, immediate=True)

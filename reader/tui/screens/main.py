@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -35,6 +35,7 @@ from ..widgets.search_bar import SearchBar
 from .list_screen import PaperListScreen
 
 SEARCH_DEBOUNCE = 0.15
+SHORT = 32  # a terminal shorter than this gets a one-line search bar
 
 T = TypeVar("T")
 
@@ -278,7 +279,20 @@ class MainScreen(PaperListScreen):
 
     def action_switch_pane(self) -> None:
         paper_list = self.paper_list
-        self.set_focus(paper_list.paper_view if self.results.has_focus else self.results)
+        if not paper_list.detail_shown:
+            paper_list.detail_shown = True
+        self.set_focus(paper_list.paper_view if self.focused is self.results else self.results)
+
+    def action_toggle_detail(self) -> None:
+        paper_list = self.paper_list
+        paper_list.detail_shown = not paper_list.detail_shown
+        if not paper_list.detail_shown and self.focused is paper_list.paper_view:
+            self.set_focus(self.results)
+
+    def on_resize(self, event: events.Resize) -> None:
+        super().on_resize(event)
+        # A short terminal: a one-line search bar leaves the rows to the list.
+        self.set_class(event.size.height < SHORT, "-short")
 
     def action_cycle_filter(self) -> None:
         self.filter = _next(list(FILTERS.values()), self.filter)

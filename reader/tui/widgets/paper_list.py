@@ -20,6 +20,7 @@ from textual.app import ComposeResult
 from textual.containers import Container, Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.reactive import var
 from textual.timer import Timer
 from textual.widgets import ProgressBar, Static
 from textual.worker import get_current_worker
@@ -83,7 +84,10 @@ def _around(ids: Sequence[str], keep: str | None, height: int) -> list[str]:
 
 
 class PaperList(Vertical):
-    """Papers, the current one's detail, and a status line."""
+    """Papers, the current one's detail, and a status line. The detail pane
+    can be hidden (`detail_shown`), giving the list the whole width."""
+
+    detail_shown: var[bool] = var(True)
 
     class Listed(Message):
         """A source's listing is shown."""
@@ -153,6 +157,9 @@ class PaperList(Vertical):
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW, "-narrow")
+
+    def watch_detail_shown(self, shown: bool) -> None:
+        self.set_class(not shown, "-no-detail")
 
     def set_status(self, status: Content) -> None:
         self.query_one("#status", Static).update(status)
