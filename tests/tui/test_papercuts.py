@@ -3,9 +3,13 @@ fails on the code before its fix."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Footer, Input, Static
 from textual.widgets._footer import FooterKey
 
@@ -368,3 +372,28 @@ async def test_one_name_per_command_everywhere(make_app: MakeApp) -> None:
 
 
 HOPPER_PAGE = "https://huggingface.co/papers?q=Benchmarking+and+Dissecting+the+Nvidia+Hopper+GPU+Architecture"
+
+
+async def test_a_star_from_the_command_line_shows_in_the_list(make_app: MakeApp) -> None:
+    # Item 8: the app follows changes made by other processes.
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        results = main_screen(app).results
+        pid = results.ids[1]
+        assert not results._rows[pid].starred
+        subprocess.run([sys.executable, "-m", "reader", "star", pid], check=True, capture_output=True, timeout=120)
+        await wait_until(pilot, lambda: results._rows[pid].starred)
+        assert results.render_line(1).text.startswith("★")  # its row, as drawn
+        assert "★ starred" in detail_text(main_screen(app))
+
+
+async def wait_until(pilot: Pilot[None], done: Callable[[], bool], polls: int = 400) -> None:
+    """Let the app run until `done()` holds; fail if it never does."""
+    for _ in range(polls):
+        if done():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the app never got there")

@@ -223,6 +223,12 @@ class MainScreen(PaperListScreen):
             self.results.empty_text = INDEXING if self.indexing else EMPTY_LIBRARY
             self.results.refresh()
 
+    @on(PaperList.MarksChanged)
+    def marks_changed(self) -> None:
+        # Starred or noted papers, or the starred order, may be others now.
+        if self.filter is not Filter.ALL or self.sort is Sort.STARRED:
+            self.start_search()
+
     @on(PaperList.Failed)
     def search_failed(self, event: PaperList.Failed) -> None:
         # A query that cannot be read keeps the last good results.
