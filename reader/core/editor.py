@@ -23,13 +23,14 @@ def editor_command() -> list[str]:
     raise PapersError("no editor found: set $EDITOR (for example EDITOR=nano)")
 
 
-def edit_text(text: str, what: str) -> str:
+def edit_text(text: str, what: str, file_name: str = "note") -> str:
     """Let the user edit `text` in their editor; returns the edited text.
 
-    The temp file is private (mkstemp creates it 0600) and removed after.
+    The temp file is private (mkstemp creates it 0600), ends with
+    `file_name` (the editor shows it), and is removed after.
     """
     command = editor_command()
-    fd, name = tempfile.mkstemp(prefix="papers-note-", suffix=".md")
+    fd, name = tempfile.mkstemp(prefix="papers-", suffix=f"-{file_name}.md")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)

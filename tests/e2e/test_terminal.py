@@ -81,6 +81,33 @@ def test_note_in_external_editor_suspends_and_resumes(dumps: Path, tmp_path: Pat
     assert [paper["note"] for paper in noted] == ["written in my editor"]
 
 
+def test_the_editor_file_is_named_after_the_paper_and_its_title_line_not_saved(dumps: Path, tmp_path: Path) -> None:
+    # Issue 14, item 17: the editor's file names the paper and starts with its
+    # title as a comment, which is not saved into the note.
+    seen = tmp_path / "seen-by-the-editor.txt"
+    editor = tmp_path / "editor.sh"
+    editor.write_text(
+        f'#!/bin/sh\nbasename "$1" > {seen}\ncat "$1" >> {seen}\nprintf \'written under the title line\\n\' >> "$1"\n'
+    )
+    editor.chmod(0o755)
+    with terminal([str(dumps)], env_extra={"EDITOR": str(editor), "VISUAL": ""}) as term:
+        term.wait_for("of 160 papers")
+        term.send("/")
+        term.type("title:hopper")
+        term.wait_for("1 of 160 papers")
+        term.send("Enter")
+        term.send("E")
+        term.wait_for("Note saved")
+        term.send("q")
+        term.wait_exit()
+    name, header = seen.read_text().splitlines()[:2]
+    assert name.startswith("papers-") and name.endswith("-note-benchmarking-and-dissecting-the-nvidia-hopper-gpu.md")
+    title = "Benchmarking and Dissecting the Nvidia Hopper GPU Architecture"
+    assert header == f"<!-- papers: the note on “{title}”; this line is not saved -->"
+    noted = json.loads(cli("search", "*", "--filter", "noted", "--json"))
+    assert [paper["note"] for paper in noted] == ["written under the title line\n"]
+
+
 # Escape sequences a hostile file name, note or backup could carry: set the
 # clipboard (OSC 52), set the window title (OSC 0 / OSC 2), clear the screen.
 CLIPBOARD = "\x1b]52;c;SGVsbG8=\x07"

@@ -24,6 +24,7 @@ from ...core.links import code_url, paper_url
 from ...core.models import Paper, UserState
 from ...core.text import printable
 from ..commands import PAPER_COMMANDS, Command
+from ..note_file import note_file_name, with_header, without_header
 from ..widgets.paper_view import Detail
 from ..writes import in_writer
 from .base import PapersScreen
@@ -142,11 +143,14 @@ class PaperScreen(PapersScreen):
         before = state.note
         try:
             with self.app.suspend():
-                text = edit_text(before, f"the note on {paper.title!r}")
+                edited = edit_text(
+                    with_header(paper.title, before), f"the note on {paper.title!r}", note_file_name(paper.title)
+                )
         except PapersError as error:
             self.notify(str(error), severity="error", markup=False)
             return
         self.app.refresh()
+        text = without_header(edited)
         if text != before:
             self._save_note(paper, text, state.note_updated_at)
 
