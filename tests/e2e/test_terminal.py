@@ -40,7 +40,7 @@ def test_search_star_note_export_quit_then_cli_sees_it(dumps: Path, tmp_path: Pa
         term.send("x")
         term.wait_for("Save to file")
         term.send("C-s")
-        term.wait_for("Exported 1 papers")
+        term.wait_for("Exported 1 paper to")
         term.send("q")
         term.wait_exit()
     exported = (home / "Documents" / "papers-starred.md").read_text()
@@ -52,15 +52,34 @@ def test_search_star_note_export_quit_then_cli_sees_it(dumps: Path, tmp_path: Pa
     assert shown["seen"] is True
 
 
+def test_a_paste_with_slashes_keeps_its_order_in_the_search_bar(dumps: Path) -> None:
+    # Issue 14, item 14: keys sent in one write, as a paste without bracketed
+    # paste or a fast typist: `/` is text in its turn.
+    with terminal([str(dumps)]) as term:
+        term.wait_for("of 160 papers")
+        term.send("/")
+        term.wait_for("enter/↓ Results")
+        term.type("kv/cache w/o")
+        screen = term.wait_for("query 'kv/cache w/o'")
+        assert "//kv" not in screen
+        term.send("C-c")
+        term.escape()
+        term.send("q")
+        term.wait_exit()
+
+
 def test_help_and_reading_view_in_a_small_terminal(dumps: Path) -> None:
     with terminal([str(dumps)], size=(80, 24)) as term:
         term.wait_for("of 160 papers")
         term.send("?")
-        term.wait_for("Keys, commands")
+        term.wait_for("Go to the search bar")
         term.escape()
-        term.wait_gone("Keys, commands")
+        term.wait_gone("Go to the search bar")
+        screen = term.wait_for("q Quit")  # every key of the footer fits
+        assert "Qui\n" not in screen and "Qui " not in screen
         term.send("Enter")
         term.wait_for("esc Back")
+        term.wait_for("J Next")
         term.escape()
         term.wait_gone("esc Back")
         term.send("q")

@@ -42,6 +42,10 @@ def default_path(format_name: str, scope: Scope) -> Path:
     return default_folder() / f"papers-{scope.value}.{get_format(format_name).extension}"
 
 
+def papers(count: int) -> str:
+    return "1 paper" if count == 1 else f"{count} papers"
+
+
 def sort_choice(sort: Sort) -> str:
     """How the dialog names a sort: relevance keeps the list's own order
     (newest star or note first, or the search's rank)."""
@@ -151,10 +155,11 @@ class ExportScreen(ModalScreen[None]):
     @on(_Done)
     def _done(self, event: _Done) -> None:
         if event.path is not None:
-            self.notify(f"Exported {event.count} papers to {event.path}", title="Export", markup=False, timeout=8)
+            what = papers(event.count)
+            self.notify(f"Exported {what} to {event.path}", title="Export", markup=False, timeout=8)
         else:
             self.app.copy_to_clipboard(event.text)
-            self.notify(f"Copied {event.count} papers ({self.format_name}) to the clipboard", timeout=5)
+            self.notify(f"Copied {papers(event.count)} ({self.format_name}) to the clipboard", timeout=5)
         self.dismiss(None)
 
     @on(Input.Submitted, "#export-path")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.binding import Binding
 from textual.widgets import Input
 
-PLACEHOLDER = 'Search: words, "a phrase", title:…, OR, NOT, neur*, word~   (in the list, ? is help)'
+PLACEHOLDER = 'Search: words, "phrase", title:x, OR, NOT, neur*, word~  (Esc, ? for help)'
 
 
 class SearchBar(Input):
