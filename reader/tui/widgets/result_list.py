@@ -50,7 +50,7 @@ class ResultList(ScrollView, can_focus=True):
         Binding("G,end", "last", "Last", show=False),
         Binding("pagedown", "page_down", "Page down", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
-        Binding("enter", "select", "Open", show=False),
+        Binding("enter", "select", "Read", show=False),
     ]
     COMPONENT_CLASSES = {
         "result-list--cursor",
