@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import PapersError
+from .note_file import note_file_name, with_header, without_header
 from .store import NoteSave, Store
 
 DRAFT_SUFFIX = ".md"
@@ -77,9 +78,9 @@ def decode(data: bytes) -> tuple[str, str]:
     nothing; a BOM some editors add is dropped.
     """
     try:
-        return data.decode("utf-8-sig"), ""
+        return without_header(data.decode("utf-8-sig")), ""
     except UnicodeDecodeError:
-        return data.decode("latin-1"), "the editor saved text that is not UTF-8; it was read as Latin-1"
+        return without_header(data.decode("latin-1")), "the editor saved text that is not UTF-8; it was read as Latin-1"
 
 
 class Draft:
@@ -93,7 +94,8 @@ class Draft:
         try:
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             os.chmod(folder, 0o700)
-            stem = f"note-{_safe(paper_id)}-{secrets.token_hex(3)}"
+            # Named after the paper, so the editor's title bar says which note it is.
+            stem = f"{note_file_name(title)}-{_safe(paper_id)}-{secrets.token_hex(3)}"
             self.path = folder / f"{stem}{DRAFT_SUFFIX}"
             self.record = folder / f"{stem}{RECORD_SUFFIX}"
             self._lock = os.open(self.record, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600)
@@ -107,7 +109,7 @@ class Draft:
             os.write(self._lock, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
             fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(self.original)
+                handle.write(with_header(title, self.original))
         except OSError as error:
             raise PapersError(f"{folder}: cannot write the draft for the editor ({error.strerror})") from error
 

@@ -186,6 +186,11 @@ class Store:
     def close(self) -> None:
         self._db.close()
 
+    def data_version(self) -> int:
+        """A number that changes when another connection (another process, a
+        CLI command) commits: how a long-lived reader notices their changes."""
+        return int(self._db.execute("PRAGMA data_version").fetchone()[0])
+
     def __enter__(self) -> Store:
         return self
 

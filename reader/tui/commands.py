@@ -57,26 +57,36 @@ PAPER_COMMANDS: tuple[Command, ...] = (
         "browser",
         "o",
         "open_browser",
-        "Browser",
-        "Open the paper's link, or a search for its title",
+        "Web page",
+        "Open the paper's page in your browser (arXiv, else Hugging Face)",
         False,
         needs_paper=True,
     ),
-    Command("copy", "y", "copy_paper", "Copy", "Copy the title and link to the clipboard", False, needs_paper=True),
+    Command(
+        "code", "c", "open_code", "Code", "Open the paper's code repository in your browser", False, needs_paper=True
+    ),
+    Command("copy", "y", "copy_paper", "Copy", "Copy the title and the page's link", False, needs_paper=True),
 )
 
 QUIT = Command("quit", "q", "app.quit", "Quit", "Leave papers (everything is already saved)")
 
 MAIN_COMMANDS: tuple[Command, ...] = (
     Command("search", "slash", "focus_search", "Search", "Go to the search bar", key_display="/", priority=True),
-    Command("open", "enter", "open_paper", "Open", "Read the paper full-screen", needs_paper=True),
+    Command("open", "enter", "open_paper", "Read", "Read the paper full-screen", needs_paper=True),
     *PAPER_COMMANDS,
     Command("filter", "f", "cycle_filter", "Filter", "Show all / starred / with notes / not seen"),
     Command("sort", "S", "cycle_sort", "Sort", "Sort by relevance / dump date / title / starred time"),
     Command("switch_pane", "tab", "switch_pane", "Pane", "Move between the list and the paper", False),
+    Command("toggle_detail", "d", "toggle_detail", "Detail", "Hide or show the paper beside the list"),
     Command("export", "x", "export", "Export", "Export starred papers, results or notes (file or clipboard)"),
     Command("help", "question_mark", "help", "Help", "Keys, commands and the query syntax", key_display="?"),
     QUIT,
+)
+
+READING_COMMANDS: tuple[Command, ...] = (
+    Command("next_paper", "J", "next_paper", "Next", "Read the next paper in the list"),
+    Command("previous_paper", "K", "previous_paper", "Previous", "Read the previous paper in the list"),
+    Command("back", "escape", "app.pop_screen", "Back", "Back to the list", key_display="esc"),
 )
 
 NAVIGATION_HELP: tuple[tuple[str, str], ...] = (
@@ -90,7 +100,7 @@ NAVIGATION_HELP: tuple[tuple[str, str], ...] = (
 
 
 def all_commands() -> tuple[Command, ...]:
-    return MAIN_COMMANDS
+    return MAIN_COMMANDS + READING_COMMANDS
 
 
-BY_ACTION: dict[str, Command] = {command.action: command for command in MAIN_COMMANDS}
+BY_ACTION: dict[str, Command] = {command.action: command for command in all_commands()}

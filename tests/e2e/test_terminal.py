@@ -40,7 +40,7 @@ def test_search_star_note_export_quit_then_cli_sees_it(dumps: Path, tmp_path: Pa
         term.send("x")
         term.wait_for("Save to file")
         term.send("C-s")
-        term.wait_for("Exported 1 papers")
+        term.wait_for("Exported 1 paper to")
         term.send("q")
         term.wait_exit()
     exported = (home / "Documents" / "papers-starred.md").read_text()
@@ -52,15 +52,32 @@ def test_search_star_note_export_quit_then_cli_sees_it(dumps: Path, tmp_path: Pa
     assert shown["seen"] is True
 
 
+def test_a_paste_with_slashes_keeps_its_order_in_the_search_bar(dumps: Path) -> None:
+    # Issue 14, item 14: keys sent in one write, as a paste without bracketed
+    # paste or a fast typist: `/` is text in its turn.
+    with terminal([str(dumps)]) as term:
+        term.wait_for("of 160 papers")
+        term.type("/kv/cache w/o")  # the first `/` goes to the search bar, the others are text
+        screen = term.wait_for("kv/cache w/o")  # in the search bar
+        assert "//" not in screen
+        term.send("C-c")
+        term.escape()
+        term.send("q")
+        term.wait_exit()
+
+
 def test_help_and_reading_view_in_a_small_terminal(dumps: Path) -> None:
     with terminal([str(dumps)], size=(80, 24)) as term:
         term.wait_for("of 160 papers")
         term.send("?")
-        term.wait_for("Keys, commands")
+        term.wait_for("Go to the search bar")
         term.escape()
-        term.wait_gone("Keys, commands")
+        term.wait_gone("Go to the search bar")
+        screen = term.wait_for("q Quit")  # every key of the footer fits
+        assert "Qui\n" not in screen and "Qui " not in screen
         term.send("Enter")
         term.wait_for("esc Back")
+        term.wait_for("J Next")
         term.escape()
         term.wait_gone("esc Back")
         term.send("q")
@@ -79,6 +96,33 @@ def test_note_in_external_editor_suspends_and_resumes(dumps: Path, tmp_path: Pat
         term.wait_exit()
     noted = json.loads(cli("search", "*", "--filter", "noted", "--json"))
     assert [paper["note"] for paper in noted] == ["written in my editor"]
+
+
+def test_the_editor_file_is_named_after_the_paper_and_its_title_line_not_saved(dumps: Path, tmp_path: Path) -> None:
+    # Issue 14, item 17: the editor's file names the paper and starts with its
+    # title as a comment, which is not saved into the note.
+    seen = tmp_path / "seen-by-the-editor.txt"
+    editor = tmp_path / "editor.sh"
+    editor.write_text(
+        f'#!/bin/sh\nbasename "$1" > {seen}\ncat "$1" >> {seen}\nprintf \'written under the title line\\n\' >> "$1"\n'
+    )
+    editor.chmod(0o755)
+    with terminal([str(dumps)], env_extra={"EDITOR": str(editor), "VISUAL": ""}) as term:
+        term.wait_for("of 160 papers")
+        term.send("/")
+        term.type("title:hopper")
+        term.wait_for("1 of 160 papers")
+        term.send("Enter")
+        term.send("E")
+        term.wait_for("Note saved")
+        term.send("q")
+        term.wait_exit()
+    name, header = seen.read_text().splitlines()[:2]
+    assert name.startswith("papers-") and name.endswith("-note-benchmarking-and-dissecting-the-nvidia-hopper-gpu.md")
+    title = "Benchmarking and Dissecting the Nvidia Hopper GPU Architecture"
+    assert header == f"<!-- papers: the note on “{title}”; this line is not saved -->"
+    noted = json.loads(cli("search", "*", "--filter", "noted", "--json"))
+    assert [paper["note"] for paper in noted] == ["written under the title line\n"]
 
 
 # Escape sequences a hostile file name, note or backup could carry: set the

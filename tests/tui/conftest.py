@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import webbrowser
+from pathlib import Path
+
+import pytest
+from textual import events
 from textual.pilot import Pilot
 
 from reader.tui.app import PapersApp
@@ -20,3 +25,40 @@ def main_screen(app: PapersApp) -> MainScreen:
     screen = app.screen
     assert isinstance(screen, MainScreen), type(screen)
     return screen
+
+
+_NAMED = {"/": "slash", " ": "space", "?": "question_mark", "~": "tilde", "*": "asterisk", '"': "quotation_mark"}
+
+
+async def burst(pilot: Pilot[None], *keys: str) -> None:
+    """Send keys all at once, as a fast typist or a paste without bracketed
+    paste does: no key waits for the one before it to be handled."""
+    app = pilot.app
+    driver = app._driver
+    assert driver is not None
+    for key in keys:
+        name = _NAMED.get(key, key)
+        character = key if len(key) == 1 else {"slash": "/", "space": " "}.get(key)
+        event = events.Key(name, character)
+        event.set_sender(app)
+        driver.send_message(event)
+    await pilot.pause()
+
+
+@pytest.fixture
+def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """$BROWSER set to a script that writes down the links it is given
+    (the file it returns); Python's webbrowser looks at $BROWSER again."""
+    opened = tmp_path / "opened.txt"
+    opened.touch()
+    script = tmp_path / "browser.sh"
+    script.write_text(f'#!/bin/sh\necho "$1" >> {opened}\n')
+    script.chmod(0o755)
+    use_browser(monkeypatch, str(script))
+    return opened
+
+
+def use_browser(monkeypatch: pytest.MonkeyPatch, command: str) -> None:
+    monkeypatch.setenv("BROWSER", command)
+    monkeypatch.setattr(webbrowser, "_tryorder", None)
+    monkeypatch.setattr(webbrowser, "_browsers", {})

@@ -11,13 +11,17 @@ from collections.abc import Iterator
 from functools import partial
 from typing import ClassVar
 
+from textual import events
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.screen import Screen
 from textual.types import IgnoreReturnCallbackType
+from textual.widgets import Footer
 
 from ...core.library import Library
 from ..commands import BY_ACTION, Command
+
+NARROW_FOOTER = 100
 
 
 class ScreenCommands(Provider):
@@ -65,6 +69,14 @@ class PapersScreen(Screen[None]):
     def unavailable(self, command: Command) -> str | None:
         """Why `command` cannot run now, or None if it can."""
         return None
+
+    def on_resize(self, event: events.Resize) -> None:
+        # A narrow terminal: a compact footer, without the palette's key (ctrl+p
+        # still works, and help names it), so that every key fits.
+        narrow = event.size.width < NARROW_FOOTER
+        for footer in self.query(Footer):
+            footer.compact = narrow
+            footer.show_command_palette = not narrow
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # None: the footer shows the key greyed out, and the key does nothing.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from platformdirs import user_documents_dir
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -30,13 +31,19 @@ SCOPE_LABELS = {
 
 
 def default_folder() -> Path:
-    """The user's Documents folder if there is one, else the current folder."""
-    documents = Path.home() / "Documents"
-    return documents if documents.is_dir() else Path.cwd()
+    """The user's documents folder (XDG_DOCUMENTS_DIR, user-dirs.dirs, else
+    ~/Documents) if it exists, else the home folder: never the folder papers
+    happened to be started in."""
+    documents = Path(user_documents_dir())
+    return documents if documents.is_dir() else Path.home()
 
 
 def default_path(format_name: str, scope: Scope) -> Path:
     return default_folder() / f"papers-{scope.value}.{get_format(format_name).extension}"
+
+
+def papers(count: int) -> str:
+    return "1 paper" if count == 1 else f"{count} papers"
 
 
 def sort_choice(sort: Sort) -> str:
@@ -148,12 +155,14 @@ class ExportScreen(ModalScreen[None]):
     @on(_Done)
     def _done(self, event: _Done) -> None:
         if event.path is not None:
-            self.notify(f"Exported {event.count} papers to {event.path}", title="Export", markup=False, timeout=8)
+            what = papers(event.count)
+            self.notify(f"Exported {what} to {event.path}", title="Export", markup=False, timeout=8)
         else:
             self.app.copy_to_clipboard(event.text)
-            self.notify(f"Copied {event.count} papers ({self.format_name}) to the clipboard", timeout=5)
+            self.notify(f"Copied {papers(event.count)} ({self.format_name}) to the clipboard", timeout=5)
         self.dismiss(None)
 
+    @on(Input.Submitted, "#export-path")
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         path = Path(self.query_one("#export-path", Input).value.strip()).expanduser()

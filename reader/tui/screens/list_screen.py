@@ -47,4 +47,22 @@ class PaperListScreen(PaperScreen):
             self._open(paper_id)
 
     def _open(self, paper_id: str) -> None:
-        self.app.push_screen(ReadingScreen(self.library, paper_id, self.paper_list.parsed))
+        results = self.paper_list.results
+        if paper_id in results.ids:
+            results.cursor = results.ids.index(paper_id)
+        self.app.push_screen(
+            ReadingScreen(self.library, paper_id, self.paper_list.parsed, self._step, self._neighbours)
+        )
+
+    def _step(self, delta: int) -> str | None:
+        """Move the list's cursor for the reading view (J, K): Esc comes
+        back to the last paper read."""
+        results = self.paper_list.results
+        if not 0 <= results.cursor + delta < len(results.ids):
+            return None
+        results.cursor += delta
+        return results.current
+
+    def _neighbours(self) -> tuple[bool, bool]:
+        results = self.paper_list.results
+        return results.cursor > 0, results.cursor < len(results.ids) - 1

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -23,15 +24,18 @@ from textual.widgets import Footer, Input
 from ...core.errors import PapersError
 from ...core.index import Progress
 from ...core.library import Library
+from ...core.locations import bundled_dumps
 from ...core.models import IndexReport
 from ...core.text import printable
 from ...core.views import FILTERS, SORTS, Filter, Sort
 from ..commands import MAIN_COMMANDS, PAPER_COMMANDS, QUIT
 from ..widgets.paper_list import Listing, PaperList, Source
 from ..widgets.result_list import ResultList
+from ..widgets.search_bar import SearchBar
 from .list_screen import PaperListScreen
 
 SEARCH_DEBOUNCE = 0.15
+SHORT = 32  # a terminal shorter than this gets a one-line search bar
 
 T = TypeVar("T")
 
@@ -40,28 +44,68 @@ def _next(values: Sequence[T], current: T) -> T:
     return values[(list(values).index(current) + 1) % len(values)] if current in values else values[0]
 
 
-def search_source(text: str, sort: Sort, filter: Filter) -> Source:
+@dataclass(frozen=True, slots=True)
+class Search:
+    """What the main list was searched with: the status line names it."""
+
+    text: str
+    sort: Sort
+    filter: Filter
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def search_source(search: Search) -> Source:
     """The main list's source: the library searched, narrowed and sorted."""
+    text, sort, filter = search.text, search.sort, search.filter
 
     def source(library: Library) -> Listing:
         result = library.search(text, sort, filter)
         parsed = library.parse(text)
-        empty = ""
-        if not result.ids:
-            if result.total_in_library == 0:
-                empty = "The library is empty: waiting for the index (or add dumps: papers DUMP_FOLDER)."
-            else:
-                tips = []
-                suggestions = library.suggest(text) if text.strip() else []
-                if suggestions:
-                    tips.append("did you mean: " + " | ".join(suggestions))
-                if filter is not Filter.ALL:
-                    tips.append(f"the filter shows only {filter.label} papers (f to change)")
-                tips.append("try fewer words, OR, a wildcard (neur*) or a fuzzy term (word~)")
-                empty = f"No papers match {result.query!r}. " + "; ".join(tips)
-        return Listing(result.ids, result.total_in_library, parsed, result.notices, printable(empty))
+        lines: list[str] = []
+        if result.ids or result.total_in_library == 0:
+            pass  # an empty library: the screen says why (indexing, or no dumps)
+        else:
+            lines.append(f"No papers match {result.query.strip()!r}." if text.strip() else "No papers.")
+            suggestions = library.suggest(text) if text.strip() else []
+            if suggestions:
+                lines.append("Did you mean: " + " | ".join(suggestions))
+            if filter is not Filter.ALL:
+                lines.append(f"The filter shows only {filter.label} papers: f changes it.")
+            if text.strip():
+                lines.append("Try fewer words, OR, a wildcard (neur*) or a fuzzy term (word~).")
+        empty = printable("\n".join(lines))
+        return Listing(result.ids, result.total_in_library, parsed, result.notices, empty, request=search)
 
     return source
+
+
+def index_notice(report: IndexReport) -> str:
+    """What an indexing run changed, in the reader's words."""
+    changes = []
+    if report.added:
+        changes.append(f"{plural(report.added, 'new paper')}")
+    if report.updated:
+        changes.append(f"{report.updated} updated")
+    if report.removed:
+        changes.append(f"{plural(report.removed, 'paper')} no longer in your dumps")
+    text = (", ".join(changes) or "No paper changed") + f"; {plural(report.papers_total, 'paper')} in all."
+    if report.rebuilt_because:
+        text = f"The index was rebuilt ({report.rebuilt_because}). {text}"
+    return text
+
+
+SAMPLES_HINT = (
+    "These are the bundled sample papers. To read your own, quit (q) and run: papers FOLDER "
+    "(a folder of saved Daily Papers pages); it is remembered."
+)
+EMPTY_LIBRARY = (
+    "The library is empty: no papers were found in your dumps.\n"
+    "To add a folder of saved Daily Papers pages, quit (q) and run: papers FOLDER"
+)
+INDEXING = "Reading your dumps: papers appear here as they are indexed."
 
 
 class MainScreen(PaperListScreen):
@@ -69,7 +113,7 @@ class MainScreen(PaperListScreen):
 
     BINDINGS = [
         *(command.binding() for command in MAIN_COMMANDS if command not in PAPER_COMMANDS),
-        Binding("escape", "back", "Back", show=False, priority=True),
+        Binding("escape", "back", "Back", priority=True),
     ]
     PALETTE = tuple(command for command in MAIN_COMMANDS if command is not QUIT)  # the palette has its own Quit
 
@@ -78,6 +122,7 @@ class MainScreen(PaperListScreen):
     filter: var[Filter] = var(Filter.ALL, init=False)
     message: var[str] = var("", init=False)
     indexing: var[str] = var("", init=False)
+    samples: var[bool] = var(False, init=False)  # the library is the bundled samples
 
     class _Indexed(Message):
         """Progress, the end or the failure of the start-up indexing."""
@@ -93,13 +138,11 @@ class MainScreen(PaperListScreen):
         self.keymap = keymap
         self.index_on_start = index_on_start
         self.total = 0
+        self.shown: Search | None = None  # what the list on screen was searched with
         self._search_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        yield Input(
-            placeholder='Search: words, "phrases", title:…, AND/OR/NOT, neur*, protien~2   (/ to come back here)',
-            id="search",
-        )
+        yield SearchBar(id="search")
         yield PaperList(self.library, id="papers")
         yield Footer()
 
@@ -110,7 +153,9 @@ class MainScreen(PaperListScreen):
     def on_mount(self) -> None:
         self.results.focus()
         self.start_search()
+        self._check_samples()
         if self.index_on_start:
+            self.indexing = "checking the dumps…"
             self.run_index()
 
     # state -----------------------------------------------------------------
@@ -132,6 +177,18 @@ class MainScreen(PaperListScreen):
 
     def watch_indexing(self) -> None:
         self.update_status()
+        self._say_why_empty()
+
+    def watch_samples(self, samples: bool) -> None:
+        self.update_status()
+        if samples:
+            self.notify(SAMPLES_HINT, title="Welcome", markup=False, timeout=12)
+
+    @work(thread=True, group="samples")
+    def _check_samples(self) -> None:
+        # Reads state.json (a file, not the store): off the UI thread all the same.
+        samples = self.library.dump_locations() == [bundled_dumps()]
+        self.app.call_from_thread(setattr, self, "samples", samples)
 
     # searching -------------------------------------------------------------
     @on(Input.Changed, "#search")
@@ -143,16 +200,34 @@ class MainScreen(PaperListScreen):
         self.set_focus(self.results)
 
     def start_search(self) -> None:
-        source = search_source(self.query_text, self.sort, self.filter)
-        self.paper_list.load(source, keep=self.results.current)
+        search = Search(self.query_text, self.sort, self.filter)
+        # The same search again (a new dump, a changed mark) keeps the cursor
+        # on its paper; a new one starts at its best hit.
+        keep = self.results.current if search == self.shown else None
+        self.paper_list.load(search_source(search), keep=keep)
 
     @on(PaperList.Listed)
     def listed(self, event: PaperList.Listed) -> None:
         listing = event.listing
         self.total = listing.total
-        no_match = "No papers match" if not listing.ids and self.query_text.strip() else ""
-        self.message = "; ".join(listing.notices) or no_match
+        if isinstance(listing.request, Search):
+            self.shown = listing.request
+        # The list itself says when nothing matches; the status adds the notices.
+        self.message = "; ".join(listing.notices) if listing.total else ""
+        self._say_why_empty()
         self.update_status()
+
+    def _say_why_empty(self) -> None:
+        """An empty library says whether papers are on their way or how to add some."""
+        if self.shown is not None and self.total == 0:
+            self.results.empty_text = INDEXING if self.indexing else EMPTY_LIBRARY
+            self.results.refresh()
+
+    @on(PaperList.MarksChanged)
+    def marks_changed(self) -> None:
+        # Starred or noted papers, or the starred order, may be others now.
+        if self.filter is not Filter.ALL or self.sort is Sort.STARRED:
+            self.start_search()
 
     @on(PaperList.Failed)
     def search_failed(self, event: PaperList.Failed) -> None:
@@ -160,12 +235,19 @@ class MainScreen(PaperListScreen):
         self.message = event.message
 
     def update_status(self) -> None:
-        parts = [f"{len(self.results.ids)} of {self.total} papers"]
-        if self.query_text.strip():
-            parts.append(f"query {self.query_text.strip()!r}")
-        if self.filter is not Filter.ALL:
-            parts.append(f"filter: {self.filter.label}")
-        parts.append(f"sort: {self.sort.label}")
+        """The status line describes the list on screen: the search it came
+        from, which may be older than the text being typed."""
+        shown = self.shown
+        if shown is None:
+            self.paper_list.set_status(Content("Searching…"))
+            return
+        what = "sample papers" if self.samples else "papers"
+        parts = [f"{len(self.results.ids)} of {self.total} {what}"]
+        if shown.text.strip():
+            parts.append(f"query {shown.text.strip()!r}")
+        if shown.filter is not Filter.ALL:
+            parts.append(f"filter: {shown.filter.label}")
+        parts.append(f"sort: {shown.sort.label}")
         if self.indexing:
             parts.append(self.indexing)
         status = Content(printable(" · ".join(parts)))
@@ -174,21 +256,49 @@ class MainScreen(PaperListScreen):
         self.paper_list.set_status(status)
 
     # commands --------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # `/` and Esc are priority keys (they act before the next key is
+        # routed). In the search bar `/` is text: declined here, it reaches the
+        # bar in its turn, after the keys typed before it. Esc is shown where
+        # it does something (the search bar, the detail pane).
+        # (`self.focused`, not `has_focus`: that waits for the Focus event,
+        # which in a burst of keys comes after them.)
+        if action == "focus_search" and self.focused is self.query_one("#search", Input):
+            return False
+        if action == "back" and (self.focused is None or self.focused is self.results):
+            return False
+        return super().check_action(action, parameters)
+
     # Focus moves at once (set_focus), not after a refresh (focus()): keys
     # typed right after `/` or Esc must land in the new place.
     def action_focus_search(self) -> None:
-        search = self.query_one("#search", Input)
-        if search.has_focus:
-            search.insert_text_at_cursor("/")  # a priority key: "/" typed in a query
-        else:
-            self.set_focus(search)
+        self.set_focus(self.query_one("#search", Input))
 
     def action_back(self) -> None:
         self.set_focus(self.results)
 
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()  # the footer shows the keys of the focused part
+
+    def on_descendant_blur(self) -> None:
+        self.refresh_bindings()
+
     def action_switch_pane(self) -> None:
         paper_list = self.paper_list
-        self.set_focus(paper_list.paper_view if self.results.has_focus else self.results)
+        if not paper_list.detail_shown:
+            paper_list.detail_shown = True
+        self.set_focus(paper_list.paper_view if self.focused is self.results else self.results)
+
+    def action_toggle_detail(self) -> None:
+        paper_list = self.paper_list
+        paper_list.detail_shown = not paper_list.detail_shown
+        if not paper_list.detail_shown and self.focused is paper_list.paper_view:
+            self.set_focus(self.results)
+
+    def on_resize(self, event: events.Resize) -> None:
+        super().on_resize(event)
+        # A short terminal: a one-line search bar leaves the rows to the list.
+        self.set_class(event.size.height < SHORT, "-short")
 
     def action_cycle_filter(self) -> None:
         self.filter = _next(list(FILTERS.values()), self.filter)
@@ -259,13 +369,14 @@ class MainScreen(PaperListScreen):
         self._index_finished()
         changed = report.added or report.updated or report.removed
         if changed or report.rebuilt_because:
-            self.notify(report.summary(), title="Index updated", markup=False)
+            self.notify(index_notice(report), title="Library updated", markup=False)
             self.start_search()
         problems = [p for p in report.problems if p.severity != "info"]
         if problems and report.dumps_read:
             shown = "\n".join(str(p) for p in problems[:5])
             more = f"\n… and {len(problems) - 5} more (papers index shows them all)" if len(problems) > 5 else ""
-            self.notify(shown + more, title=f"{len(problems)} problems in dumps", severity="warning", markup=False)
+            title = f"{plural(len(problems), 'problem')} in your dumps"
+            self.notify(shown + more, title=title, severity="warning", markup=False)
         self.update_status()
 
     def index_failed(self, message: str) -> None:

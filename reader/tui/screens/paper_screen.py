@@ -9,24 +9,30 @@ a store locked by another process never freezes the screen.
 from __future__ import annotations
 
 import datetime as dt
+import webbrowser
 from collections.abc import Callable
+from pathlib import PurePath
 
 from textual import on, work
+from textual.app import SuspendNotSupported
 from textual.message import Message
 from textual.worker import get_current_worker
 
 from ...core.editor import edit_note
 from ...core.errors import PapersError
-from ...core.links import paper_url
+from ...core.links import code_url, paper_url
 from ...core.models import Paper, UserState
 from ...core.text import printable
 from ..commands import PAPER_COMMANDS, Command
 from ..widgets.paper_view import Detail
 from ..writes import in_writer
 from .base import PapersScreen
+from .confirm import ConfirmScreen
 from .note import NoteEditor
 
 NO_PAPER = "no paper selected"
+# Browsers that draw in the terminal: run like $EDITOR, with the screen handed over.
+TERMINAL_BROWSERS = frozenset({"www-browser", "links", "elinks", "lynx", "w3m", "browsh", "carbonyl"})
 
 Then = Callable[[Paper, UserState], None]
 
@@ -185,12 +191,64 @@ class PaperScreen(PapersScreen):
             self.notify("Note saved" if result.note else "Note deleted", timeout=2)
 
     def action_open_browser(self) -> None:
-        self.with_paper(self._open_browser)
+        self.with_paper(lambda paper, _state: self.open_link(paper_url(paper)))
 
-    def _open_browser(self, paper: Paper, _state: UserState) -> None:
-        url = paper_url(paper)
-        self.app.open_url(url)
-        self.notify(f"Opening {url}", markup=False, timeout=3)
+    def action_open_code(self) -> None:
+        self.with_paper(self._open_code)
+
+    def _open_code(self, paper: Paper, _state: UserState) -> None:
+        url = code_url(paper)
+        if url:
+            self.open_link(url)
+        else:
+            self.notify("No code link: neither the save nor the abstract names one.", markup=False, timeout=4)
+
+    def open_link(self, url: str) -> None:
+        """Open a link in the user's browser; if none can be started, say so
+        and offer to copy the link."""
+        if self.app.is_web:  # served in a browser (textual serve): that browser opens it
+            self.app.open_url(url)
+            self.notify(f"Opening {url}", markup=False, timeout=3)
+            return
+        try:
+            browser = webbrowser.get()
+        except webbrowser.Error:
+            self._not_opened(url)
+            return
+        if PurePath(getattr(browser, "name", "") or "").name in TERMINAL_BROWSERS:
+            try:
+                with self.app.suspend():  # it needs the terminal, as an editor does
+                    opened = browser.open(url)
+            except SuspendNotSupported:
+                opened = False
+            self.app.refresh()
+            self._opened(url, opened)
+        else:
+            self._open_in_background(browser, url)
+
+    @work(thread=True, group="browser")
+    def _open_in_background(self, browser: webbrowser.BaseBrowser, url: str) -> None:
+        # A browser named by $BROWSER runs until it returns: not on the UI thread.
+        try:
+            opened = browser.open(url)
+        except OSError:
+            opened = False
+        self.app.call_from_thread(self._opened, url, opened)
+
+    def _opened(self, url: str, opened: bool) -> None:
+        if opened:
+            self.notify(f"Opened in your browser: {url}", markup=False, timeout=3)
+        else:
+            self._not_opened(url)
+
+    def _not_opened(self, url: str) -> None:
+        def answered(copy: bool | None) -> None:
+            if copy:
+                self.app.copy_to_clipboard(url)
+                self.notify(f"Copied {url}", markup=False, timeout=3)
+
+        question = f"No web browser could be started (set $BROWSER to choose one). Copy the link?\n\n{printable(url)}"
+        self.app.push_screen(ConfirmScreen(question, "Copy", "Cancel"), answered)
 
     def action_copy_paper(self) -> None:
         self.with_paper(self._copy)

@@ -20,6 +20,7 @@ from textual.app import ComposeResult
 from textual.containers import Container, Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.reactive import var
 from textual.timer import Timer
 from textual.widgets import ProgressBar, Static
 from textual.worker import get_current_worker
@@ -34,6 +35,7 @@ from .paper_view import Detail, PaperView, read_detail
 from .result_list import ResultList, Row
 
 SEEN_AFTER = 0.3  # a paper shown this long in the detail pane is seen
+FOLLOW_EVERY = 1.0  # seconds between looks for changes made by other processes
 NARROW = 100  # narrower than this: the detail goes under the list
 
 
@@ -46,6 +48,10 @@ class Listing:
     parsed: ParsedQuery | None = None  # the query, to highlight its terms
     notices: tuple[str, ...] = ()
     empty_text: str = "No papers"
+    # What the source was asked for (its owner's own description, e.g. the
+    # query): the status line describes the listing on screen by it, and a
+    # reload of the same request keeps the cursor where it was.
+    request: object = None
 
 
 Source = Callable[[Library], Listing]
@@ -79,7 +85,10 @@ def _around(ids: Sequence[str], keep: str | None, height: int) -> list[str]:
 
 
 class PaperList(Vertical):
-    """Papers, the current one's detail, and a status line."""
+    """Papers, the current one's detail, and a status line. The detail pane
+    can be hidden (`detail_shown`), giving the list the whole width."""
+
+    detail_shown: var[bool] = var(True)
 
     class Listed(Message):
         """A source's listing is shown."""
@@ -108,6 +117,11 @@ class PaperList(Vertical):
             self.rows = rows
             self.replace = replace
 
+    class MarksChanged(Message):
+        """Another process (the CLI, another window) changed stars, notes or
+        seen marks: the rows and the detail are read again; a screen whose
+        filter or sort looks at the marks may search again."""
+
     class _Detail(Message):
         def __init__(self, paper_id: str, detail: Detail | str, keep_scroll: bool) -> None:
             super().__init__()
@@ -122,6 +136,8 @@ class PaperList(Vertical):
         self.detail: Detail | None = None  # what the detail pane shows
         self._shown: str | None = None
         self._seen_timer: Timer | None = None
+        self._store_version: int | None = None
+        self._following = False
 
     def compose(self) -> ComposeResult:
         with Container(id="panes"):
@@ -147,8 +163,14 @@ class PaperList(Vertical):
     def current_id(self) -> str | None:
         return self.results.current
 
+    def on_mount(self) -> None:
+        self.set_interval(FOLLOW_EVERY, self._follow_store)
+
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW, "-narrow")
+
+    def watch_detail_shown(self, shown: bool) -> None:
+        self.set_class(not shown, "-no-detail")
 
     def set_status(self, status: Content) -> None:
         self.query_one("#status", Static).update(status)
@@ -209,6 +231,29 @@ class PaperList(Vertical):
             self._fetch_rows(wanted, replace=True)
         if self._shown is not None and (paper_ids is None or self._shown in paper_ids):
             self.show(self._shown, keep_scroll=True)
+
+    # changes made elsewhere --------------------------------------------------
+    def _follow_store(self) -> None:
+        if not self._following and self.screen.is_active:
+            self._following = True
+            self._look_for_changes()
+
+    @work(group="follow")
+    async def _look_for_changes(self) -> None:
+        """Ask the store whether another connection committed (SQLite's
+        data_version). On the writer thread: its connection lives as long as
+        the app, and the app's own writes, made there, do not count."""
+        library = self.library
+        try:
+            version = await in_writer(lambda: library.store.data_version())
+        except Exception:  # noqa: BLE001 - following is best effort: the next look tries again
+            return
+        finally:
+            self._following = False
+        if self._store_version is not None and version != self._store_version:
+            self.refresh_papers()
+            self.post_message(self.MarksChanged())
+        self._store_version = version
 
     # the detail pane -------------------------------------------------------
     @on(ResultList.Highlighted)

@@ -15,7 +15,7 @@ from pathlib import PurePath
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.content import Content
+from textual.content import Content, Span
 from textual.style import Style
 from textual.widgets import Static
 
@@ -29,14 +29,12 @@ HIT = "bold $text on $warning-muted"
 
 
 def _highlighted(text: str, spans: Sequence[tuple[int, int]], base: str = "") -> Content:
-    content = Content(printable(text))  # one character for one: the spans still fit
-    if base:
-        content = content.stylize(base)
-    for start, end, url in urls(text):
-        content = content.stylize(Style(link=url, underline=True), start, end)
-    for start, end in spans:
-        content = content.stylize(HIT, start, end)
-    return content
+    # All spans at once: one stylize() per link copies the content each time,
+    # which for a long note with thousands of links takes seconds.
+    styles: list[Span] = [Span(0, len(text), base)] if base else []
+    styles += [Span(start, end, Style(link=url, underline=True)) for start, end, url in urls(text)]
+    styles += [Span(start, end, HIT) for start, end in spans]
+    return Content(printable(text), styles)  # one character for one: the spans still fit
 
 
 def meta_lines(meta: PaperMeta) -> list[str]:
@@ -127,20 +125,87 @@ def read_detail(library: Library, paper_id: str, parsed: ParsedQuery | None) -> 
     return Detail(paper, state, paper_content(paper, state, abstract_spans, title_spans))
 
 
+CHUNK = 16_000  # characters laid out at a time: ~0.1 s of the UI thread at most
+
+
+def chunks(content: Content, size: int = CHUNK) -> list[Content]:
+    """The content in pieces of about `size` characters, cut at line ends
+    (the newline between two pieces is dropped: each piece is its own block)."""
+    plain = content.plain
+    cuts: list[int] = []
+    start = size
+    while start < len(plain):
+        end = plain.find("\n", start)
+        if end < 0:
+            break
+        cuts += [end, end + 1]
+        start = end + 1 + size
+    if not cuts:
+        return [content]
+    return content.divide(cuts)[::2]
+
+
 class PaperView(VerticalScroll, can_focus=True):
-    """A scrollable view of one paper."""
+    """A scrollable view of one paper.
+
+    Long text (a note of a megabyte) is laid out a piece at a time, as the
+    reader scrolls towards its end: showing a paper never holds up the keys.
+    Every scroll key moves at once (no animation), so a burst of ten `j`
+    scrolls ten lines, as the list moves ten rows.
+    """
 
     BINDINGS = [
-        Binding("j", "scroll_down", "Down", show=False),
-        Binding("k", "scroll_up", "Up", show=False),
-        Binding("g", "scroll_home", "Top", show=False),
-        Binding("G", "scroll_end", "Bottom", show=False),
+        Binding("j,down", "lines(1)", "Down", show=False),
+        Binding("k,up", "lines(-1)", "Up", show=False),
+        Binding("pagedown,space", "pages(1)", "Page down", show=False),
+        Binding("pageup", "pages(-1)", "Page up", show=False),
+        Binding("g,home", "top", "Top", show=False),
+        Binding("G,end", "bottom", "Bottom", show=False),
     ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._pending: list[Content] = []  # pieces not laid out yet
+        self._more_shown = 0
 
     def compose(self) -> ComposeResult:
         yield Static(Content.styled("No paper selected.", "$text-muted"), id="paper-body")
 
     def show(self, content: Content, keep_scroll: bool = False) -> None:
-        self.query_one("#paper-body", Static).update(content)
+        pieces = chunks(content)
+        self.query_one("#paper-body", Static).update(pieces[0])
+        self.query(".paper-more").remove()
+        self._pending = pieces[1:]
+        # Redrawn in place (a star, a note): as many pieces as were shown.
+        wanted, self._more_shown = (self._more_shown if keep_scroll else 0), 0
+        self._show_more(wanted)
         if not keep_scroll:
-            self.scroll_home(animate=False)
+            self.scroll_to(y=0, animate=False, immediate=True)
+        self.call_after_refresh(self._near_the_end)
+
+    def _show_more(self, count: int = 1) -> None:
+        pieces, self._pending = self._pending[:count], self._pending[count:]
+        if pieces:
+            self._more_shown += len(pieces)
+            self.mount_all(Static(piece, classes="paper-more") for piece in pieces)
+
+    def _near_the_end(self) -> None:
+        if self._pending and self.scroll_y >= self.max_scroll_y - 2 * self.size.height:
+            self._show_more()
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        self._near_the_end()
+
+    def action_lines(self, count: int) -> None:
+        self.scroll_to(y=self.scroll_target_y + count, animate=False, immediate=True)
+
+    def action_pages(self, count: int) -> None:
+        self.action_lines(count * max(1, self.scrollable_content_region.height - 1))
+
+    def action_top(self) -> None:
+        self.scroll_to(y=0, animate=False, immediate=True)
+
+    def action_bottom(self) -> None:
+        self._show_more(len(self._pending))  # the end was asked for: all of it
+        self.call_after_refresh(lambda: self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True))

@@ -9,6 +9,7 @@ either side), and its owner fetches rows in a worker and hands them in.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -49,7 +50,7 @@ class ResultList(ScrollView, can_focus=True):
         Binding("G,end", "last", "Last", show=False),
         Binding("pagedown", "page_down", "Page down", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
-        Binding("enter", "select", "Open", show=False),
+        Binding("enter", "select", "Read", show=False),
     ]
     COMPONENT_CLASSES = {
         "result-list--cursor",
@@ -92,19 +93,18 @@ class ResultList(ScrollView, can_focus=True):
     # content -----------------------------------------------------------
     def set_ids(self, ids: Sequence[str], keep: str | None = None, rows: Mapping[str, Row] | None = None) -> None:
         """Show new results, with the rows already fetched for them. If `keep`
-        is among them the cursor stays on it, at the same height on screen,
-        so a new search does not lose your place."""
-        screen_row = self.cursor - int(self.scroll_offset.y)
+        is among them (the same list refreshed) the cursor stays on it and the
+        list keeps its scroll position, so papers added above are in view and
+        the cursor is scrolled to only if it moved off screen; otherwise the
+        list starts at the top."""
+        top = int(self.scroll_offset.y)
         self.ids = list(ids)
         self._rows = dict(rows or {})
         self._asked.clear()
         self.virtual_size = Size(self.size.width, len(self.ids))
-        index = self.ids.index(keep) if keep is not None and keep in self.ids else 0
-        if keep is not None and keep in self.ids:
-            self.scroll_to(y=max(0, index - screen_row), animate=False, immediate=True)
-        else:
-            self.scroll_to(y=0, animate=False, immediate=True)
-        self.cursor = index
+        kept = keep is not None and keep in self.ids
+        self.scroll_to(y=top if kept else 0, animate=False, immediate=True)
+        self.cursor = self.ids.index(keep) if keep is not None and kept else 0
         self.refresh()
 
     def add_rows(self, rows: Mapping[str, Row], replace: bool = False) -> None:
@@ -133,9 +133,13 @@ class ResultList(ScrollView, can_focus=True):
     def watch_cursor(self, old: int, new: int) -> None:
         self.refresh_line(old)
         self.refresh_line(new)
-        if self.ids:
-            self.scroll_to_region(Region(0, new, 1, 1), animate=False, immediate=True, force=True)
+        self._show_cursor()
         self.post_message(self.Highlighted(self.current))
+
+    def _show_cursor(self) -> None:
+        """Scroll (as little as needed) to bring the cursor's row into view."""
+        if self.ids:
+            self.scroll_to_region(Region(0, self.cursor, 1, 1), animate=False, immediate=True, force=True)
 
     def refresh_line(self, index: int) -> None:
         y = index - int(self.scroll_offset.y)
@@ -177,8 +181,19 @@ class ResultList(ScrollView, can_focus=True):
 
     def on_resize(self, _: events.Resize) -> None:
         self.virtual_size = Size(self.size.width, len(self.ids))
+        # A smaller window must not leave the chosen paper below its edge.
+        self.call_after_refresh(self._show_cursor)
 
     # rendering ---------------------------------------------------------
+    def _empty_lines(self, width: int) -> list[str]:
+        """The empty-list text wrapped to the list's width: each of its lines
+        (one thing said each) starts a new line, none is cut at the edge."""
+        lines: list[str] = []
+        for paragraph in self.empty_text.split("\n"):
+            wrapped = textwrap.wrap(paragraph, max(12, width - 4), subsequent_indent="  ", break_on_hyphens=False)
+            lines.extend(wrapped or [""])
+        return lines
+
     def _ask_for_rows(self) -> None:
         """Ask once for the missing rows around the screen (one fetch)."""
         wanted = [pid for pid in self.visible_ids() if pid not in self._rows and pid not in self._asked]
@@ -191,9 +206,10 @@ class ResultList(ScrollView, can_focus=True):
         index = y + int(self.scroll_offset.y)
         base = self.rich_style
         if not self.ids:
-            if y == 1:
+            lines = self._empty_lines(width)
+            if 1 <= y <= len(lines):
                 style = self.get_component_rich_style("result-list--empty")
-                return Strip([Segment(set_cell_size(f"  {self.empty_text}", width), style)], width)
+                return Strip([Segment(set_cell_size(f"  {lines[y - 1]}", width), style)], width)
             return Strip.blank(width, base)
         if index >= len(self.ids):
             return Strip.blank(width, base)
