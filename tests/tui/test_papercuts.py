@@ -69,8 +69,8 @@ async def test_the_footer_shows_the_keys_of_the_search_bar(make_app: MakeApp) ->
         await pilot.press("down", "j")
         await pilot.pause()
         assert main_screen(app).results.has_focus and main_screen(app).results.cursor == 1
-        shown = {b.binding.description for b in app.screen.active_bindings.values() if b.binding.show}
-        assert "Search" in shown and "Back" not in shown
+        described = {b.binding.description for b in app.screen.active_bindings.values() if b.binding.show}
+        assert "Search" in described and "Back" not in described
 
 
 def list_text(results: ResultList) -> str:
