@@ -145,7 +145,7 @@ class Library:
         reloads = self._reloads
         fresh = self._open_searcher(disk)
         if fresh is None:
-            return current[1] if current and current[0] == reloads else None
+            return current[1] if current else None
         if current:
             current[1].close()
         self._local.searcher = (reloads, fresh)

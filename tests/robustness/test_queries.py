@@ -83,7 +83,30 @@ def test_query_syntax_soup(shared_library: Library, parts: list[str]) -> None:
         "title:*",
         "*a*b*c*",
         "a" * 300 + "*",
+        # The slow ones on 143,000 papers, each now bounded by the search budget.
+        "*e*",
+        "a*",
+        "qwertyuiopasdfghjklzxcvbnmqwertyuiopasdfghjkl",
+        "x" * 990 + "~2",
+        " ".join(f"w{n}abcdefgh~2" for n in range(20)),
+        "title:[a TO z]",
     ],
 )
 def test_named_oddities(shared_library: Library, text: str) -> None:
     run(shared_library, text)
+
+
+@pytest.mark.parametrize("budget", [0.0, 0.01])
+@settings(max_examples=100, deadline=None)
+@given(parts=st.lists(QUERY_ALPHABET, max_size=25))
+def test_any_query_cut_by_its_budget_still_answers(shared_library: Library, budget: float, parts: list[str]) -> None:
+    """Wherever the budget runs out (expanding, collecting), the answer is a
+    valid (partial) result or a QueryError, never a failure."""
+    text = "".join(parts)
+    try:
+        result = shared_library.search(text, budget=budget)
+    except QueryError as error:
+        assert str(error)
+        return
+    assert all(len(pid) == 12 for pid in result.ids)
+    assert result.partial or not any("out of time" in notice for notice in result.notices)
