@@ -22,8 +22,10 @@ from .export import ExportItem, Options, Scope, get_format
 from .index import Indexer, ProgressCallback, open_index
 from .locations import Locations, bundled_dumps
 from .models import IndexReport, Paper, SearchResult, UserState
+from .query_terms import split_terms
 from .search import IdMap, PaperSearcher, ParsedQuery, highlight_spans, parse_query
-from .store import Note, NoteSave, Store
+from .store import Note, NoteSave, Store, Visit
+from .triage import new_ids
 from .views import Facts, Filter, Sort
 
 MIN_ID_PREFIX = 4
@@ -39,6 +41,8 @@ class Library:
         self._generation = 0
         self._index: whoosh.index.Index | None = None
         self._id_map: tuple[int, IdMap] | None = None
+        # The app's visit (None for the CLI, which reads the last visit that is over).
+        self.visit: Visit | None = None
 
     # dumps and indexing -------------------------------------------------
     def dump_locations(self) -> list[Path]:
@@ -137,16 +141,23 @@ class Library:
         limit: int | None = None,
     ) -> SearchResult:
         """Matching paper IDs, ranked or sorted, narrowed by a filter."""
-        ranked = self._ranked(text, sort)
+        terms = split_terms(text)  # is:, has:, date: ... become filters
+        ranked = self._ranked(terms.words, sort)
         if ranked is None:
             notice = "the index is empty, being rebuilt or unreadable: run `papers index`"
             return SearchResult(text, (), 0, (notice,))
         searcher, ids, scores, parsed = ranked
-        ids = self._narrow(ids, filter)
-        if parsed.is_everything and filter.kept is not None:
+        filters = (filter, *terms.filters)
+        facts = self._facts()
+        for chosen in filters:
+            ids = chosen.narrow(ids, facts)
+        holder = next((f for f in filters if f.kept is not None), None)
+        if parsed.is_everything and holder is not None and holder.kept is not None:
             # Kept papers whose dumps are gone are still the user's: list them last.
-            kept = filter.kept(self._facts())
-            ids.extend(sorted(pid for pid in set(kept) if pid not in searcher.id_map.docnums))
+            gone = sorted(pid for pid in set(holder.kept(facts)) if pid not in searcher.id_map.docnums)
+            for chosen in filters:
+                gone = chosen.narrow(gone, facts)
+            ids.extend(gone)
         if sort.index_field is None:
             ids = sort.arrange(ids, self._facts())  # the index could not sort these
         if limit is not None:
@@ -174,12 +185,12 @@ class Library:
 
     def _facts(self) -> Facts:
         """What filters and sorts look at: this thread's store, and papers by ID."""
-        return Facts(self.store, self.papers)
+        return Facts(self.store, self.papers, self.new_ids)
 
     def parse(self, text: str) -> ParsedQuery:
         """The query as it will run (for highlighting)."""
         searcher = self._searcher()
-        return parse_query(text, searcher.searcher if searcher else None)
+        return parse_query(split_terms(text).words, searcher.searcher if searcher else None)
 
     def highlights(self, text: str, parsed: ParsedQuery, field: str = "abstract") -> list[tuple[int, int]]:
         return highlight_spans(text, parsed.terms().get(field, set()), field)
@@ -255,6 +266,32 @@ class Library:
 
     def mark_seen(self, paper: Paper) -> bool:
         return self.store.mark_seen(paper.id, paper.title)
+
+    # visits: what is new ------------------------------------------------------
+    def begin_visit(self) -> Visit:
+        """Record that the app opened, with the papers in the library now."""
+        searcher = self._searcher()
+        self.visit = self.store.begin_visit(list(searcher.id_map.docnums) if searcher else [])
+        return self.visit
+
+    def end_visit(self) -> None:
+        if self.visit is not None:
+            self.store.end_visit(self.visit.number)
+
+    def last_visit(self) -> Visit | None:
+        """What "new" is counted from: this app's visit, else the last one over."""
+        return self.visit or self.store.last_visit()
+
+    def new_ids(self) -> set[str]:
+        """Papers in the library no visit up to the last one knew, that the
+        user has not starred, seen or noted."""
+        visit = self.last_visit()
+        searcher = self._searcher()
+        if visit is None or visit.since is None or searcher is None:
+            return set()
+        store = self.store
+        decided = set(store.starred()) | store.seen() | store.noted()
+        return new_ids(searcher.id_map.docnums, store.known_by(visit.since), decided, first_visit=False)
 
     # exports -------------------------------------------------------------------
     def export_items(

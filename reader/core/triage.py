@@ -1,0 +1,59 @@
+"""What is new and what repeats: the bookkeeping of the morning triage.
+
+A paper's dumps (the catalog keeps them all, with their dates) say when it
+first appeared and when it came again. Whether it is *new* is the user's
+history, kept in the user store (visits, and the papers each visit found),
+so rebuilding the index never makes an old paper new again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
+
+from .models import DumpAppearance, Paper
+
+
+def days(paper: Paper) -> list[dt.date]:
+    """The distinct days the paper's dumps carry, oldest first (several files
+    of one day, or one page saved twice, are one day)."""
+    return sorted({d.date for d in paper.dumps if d.date is not None})
+
+
+def first_seen(paper: Paper) -> DumpAppearance | None:
+    """The dump the paper first appeared in (the oldest dated one, else any)."""
+    if not paper.dumps:
+        return None
+    return min(paper.dumps, key=lambda d: (d.date is None, d.date or dt.date.max, d.path))
+
+
+def is_repeat(paper: Paper) -> bool:
+    """The paper came back on a later day than it first appeared."""
+    return len(days(paper)) > 1
+
+
+def appearance_line(paper: Paper) -> str:
+    """ "first seen Mar 12 · again Mar 13, Mar 14" (empty when no dump has a date)."""
+    found = days(paper)
+    if not found:
+        return ""
+    line = f"first seen {_day(found[0])}"
+    if len(found) > 1:
+        line += " · again " + ", ".join(_day(day) for day in found[1:])
+    return line
+
+
+def new_ids(
+    library_ids: Iterable[str], known_before: AbstractSet[str], decided: AbstractSet[str], first_visit: bool
+) -> set[str]:
+    """Papers in the library that no earlier visit knew and the user has not
+    decided on (starred, seen, noted). On the very first visit nothing is new:
+    the whole library is where the user starts from."""
+    if first_visit:
+        return set()
+    return {pid for pid in library_ids if pid not in known_before and pid not in decided}
+
+
+def _day(day: dt.date) -> str:
+    return f"{day:%b} {day.day}, {day.year}" if day.year != dt.date.today().year else f"{day:%b} {day.day}"
