@@ -21,7 +21,7 @@ from .errors import QueryError
 from .models import Paper
 from .views import Facts, Filter
 
-_TOKEN = re.compile(r'"[^"]*"?|\S+')
+_TOKEN = re.compile(r'(?:[^\s"]|"[^"]*"?)+')
 _TERM = re.compile(r"(?P<neg>-)?(?P<key>is|has|note|dump|date|upvotes):(?P<value>.+)", re.IGNORECASE)
 _COMPARE = re.compile(r"(>=|<=|>|<|=)?(\d+)$")
 _OPERATORS: dict[str, Callable[[int, int], bool]] = {
