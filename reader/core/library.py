@@ -26,6 +26,7 @@ from .query_terms import split_terms
 from .search import IdMap, PaperSearcher, ParsedQuery, highlight_spans, parse_query
 from .store import Note, NoteSave, Store, Visit
 from .triage import new_ids
+from .undo import UndoLog
 from .views import Facts, Filter, Sort
 
 MIN_ID_PREFIX = 4
@@ -43,6 +44,8 @@ class Library:
         self._id_map: tuple[int, IdMap] | None = None
         # The app's visit (None for the CLI, which reads the last visit that is over).
         self.visit: Visit | None = None
+        self.undo = UndoLog()  # the app's explicit changes, newest last
+        self._known_cache: tuple[int, frozenset[str]] | None = None
 
     # dumps and indexing -------------------------------------------------
     def dump_locations(self) -> list[Path]:
@@ -267,6 +270,10 @@ class Library:
     def mark_seen(self, paper: Paper) -> bool:
         return self.store.mark_seen(paper.id, paper.title)
 
+    def set_seen(self, paper: Paper, seen: bool) -> bool:
+        """Seen or not, explicitly; returns whether anything changed."""
+        return self.store.set_seen(paper.id, paper.title, seen)
+
     # visits: what is new ------------------------------------------------------
     def begin_visit(self) -> Visit:
         """Record that the app opened, with the papers in the library now."""
@@ -276,7 +283,8 @@ class Library:
 
     def end_visit(self) -> None:
         if self.visit is not None:
-            self.store.end_visit(self.visit.number)
+            searcher = self._searcher()
+            self.store.end_visit(self.visit.number, list(searcher.id_map.docnums) if searcher else [])
 
     def last_visit(self) -> Visit | None:
         """What "new" is counted from: this app's visit, else the last one over."""
@@ -291,7 +299,23 @@ class Library:
             return set()
         store = self.store
         decided = set(store.starred()) | store.seen() | store.noted()
-        return new_ids(searcher.id_map.docnums, store.known_by(visit.since), decided, first_visit=False)
+        return new_ids(searcher.id_map.docnums, self._known_by(visit.since), decided, first_visit=False)
+
+    def unknown(self, paper_ids: Iterable[str]) -> set[str]:
+        """Which of these papers no visit up to the last one knew (new unless decided)."""
+        visit = self.last_visit()
+        if visit is None or visit.since is None:
+            return set()
+        known = self._known_by(visit.since)
+        return {pid for pid in paper_ids if pid not in known}
+
+    def _known_by(self, visit: int) -> frozenset[str]:
+        # What visits up to `visit` knew never changes (later ones add with higher numbers).
+        cached = self._known_cache
+        if cached is None or cached[0] != visit:
+            cached = (visit, frozenset(self.store.known_by(visit)))
+            self._known_cache = cached
+        return cached[1]
 
     # exports -------------------------------------------------------------------
     def export_items(

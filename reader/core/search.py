@@ -137,7 +137,8 @@ class IdMap:
 
     def __init__(self, searcher: Searcher) -> None:
         reader = searcher.reader()
-        column = reader.column_reader("id")
+        # An index just created holds no segment, and so no column yet.
+        column = reader.column_reader("id") if reader.doc_count_all() else []
         self.ids: list[str] = [_as_str(value) for value in column]
         self.docnums: dict[str, int] = {
             pid: number for number, pid in enumerate(self.ids) if not reader.is_deleted(number)

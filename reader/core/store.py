@@ -376,9 +376,12 @@ class Store:
             db.executemany("INSERT OR IGNORE INTO known VALUES (?, ?)", ((pid, number) for pid in paper_ids))
         return Visit(number, moment, *(since or (None, None)))
 
-    def end_visit(self, number: int, at: dt.datetime | None = None) -> None:
+    def end_visit(self, number: int, paper_ids: Iterable[str] = (), at: dt.datetime | None = None) -> None:
+        """The visit is over; the papers in the library now were known to it
+        (a first run indexes while the app is open)."""
         with self._write() as db:
             db.execute("UPDATE visits SET ended_at = ? WHERE number = ?", (_stamp(at or now()), number))
+            db.executemany("INSERT OR IGNORE INTO known VALUES (?, ?)", ((pid, number) for pid in paper_ids))
 
     @_reading
     def last_visit(self, at: dt.datetime | None = None) -> Visit | None:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
+from typing import Protocol
 
 from .models import DumpAppearance, Paper
+from .store import Visit
 
 
 def days(paper: Paper) -> list[dt.date]:
@@ -53,6 +55,20 @@ def new_ids(
     if first_visit:
         return set()
     return {pid for pid in library_ids if pid not in known_before and pid not in decided}
+
+
+class NewCounter(Protocol):
+    def new_ids(self) -> set[str]: ...
+
+    def last_visit(self) -> Visit | None: ...
+
+
+def new_summary(library: NewCounter) -> str:
+    """ "3 new since Mar 13 09:12" (empty before there was a visit to count from)."""
+    visit = library.last_visit()
+    if visit is None or visit.since_at is None:
+        return ""
+    return f"{len(library.new_ids())} new since {visit.since_at.astimezone():%b %d %H:%M}"
 
 
 def _day(day: dt.date) -> str:

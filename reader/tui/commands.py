@@ -63,6 +63,15 @@ PAPER_COMMANDS: tuple[Command, ...] = (
         needs_paper=True,
     ),
     Command("copy", "y", "copy_paper", "Copy", "Copy the title and link to the clipboard", False, needs_paper=True),
+    Command("seen", "m", "toggle_seen", "Seen", "Mark the paper seen / not seen", False, needs_paper=True),
+    Command(
+        "undo",
+        "u,ctrl+z",
+        "undo",
+        "Undo",
+        "Undo the last star, unstar, seen change or note edit (several steps back)",
+        False,
+    ),
 )
 
 QUIT = Command("quit", "q", "app.quit", "Quit", "Leave papers (everything is already saved)")

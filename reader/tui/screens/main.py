@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import TypeVar
 
 from textual import on, work
@@ -25,6 +26,7 @@ from ...core.index import Progress
 from ...core.library import Library
 from ...core.models import IndexReport
 from ...core.text import printable
+from ...core.triage import new_summary
 from ...core.views import FILTERS, SORTS, Filter, Sort
 from ..commands import MAIN_COMMANDS, PAPER_COMMANDS, QUIT
 from ..widgets.paper_list import Listing, PaperList, Source
@@ -59,7 +61,8 @@ def search_source(text: str, sort: Sort, filter: Filter) -> Source:
                     tips.append(f"the filter shows only {filter.label} papers (f to change)")
                 tips.append("try fewer words, OR, a wildcard (neur*) or a fuzzy term (word~)")
                 empty = f"No papers match {result.query!r}. " + "; ".join(tips)
-        return Listing(result.ids, result.total_in_library, parsed, result.notices, printable(empty))
+        listing = Listing(result.ids, result.total_in_library, parsed, result.notices, printable(empty))
+        return replace(listing, summary=new_summary(library))
 
     return source
 
@@ -94,6 +97,7 @@ class MainScreen(PaperListScreen):
         self.index_on_start = index_on_start
         self.total = 0
         self._search_timer: Timer | None = None
+        self.new_summary = ""  # "3 new since Mar 13 09:12"
 
     def compose(self) -> ComposeResult:
         yield Input(
@@ -109,6 +113,7 @@ class MainScreen(PaperListScreen):
 
     def on_mount(self) -> None:
         self.results.focus()
+        self.begin_visit()
         self.start_search()
         if self.index_on_start:
             self.run_index()
@@ -133,6 +138,14 @@ class MainScreen(PaperListScreen):
     def watch_indexing(self) -> None:
         self.update_status()
 
+    @work(thread=True, group="visit")
+    def begin_visit(self) -> None:
+        """Record this opening of the app (what is new counts from the last one over)."""
+        try:
+            self.library.begin_visit()
+        except PapersError as error:
+            self.notify(f"Could not record this visit: {error}", severity="warning", markup=False)
+
     # searching -------------------------------------------------------------
     @on(Input.Changed, "#search")
     def query_changed(self, event: Input.Changed) -> None:
@@ -150,6 +163,7 @@ class MainScreen(PaperListScreen):
     def listed(self, event: PaperList.Listed) -> None:
         listing = event.listing
         self.total = listing.total
+        self.new_summary = listing.summary
         no_match = "No papers match" if not listing.ids and self.query_text.strip() else ""
         self.message = "; ".join(listing.notices) or no_match
         self.update_status()
@@ -161,6 +175,8 @@ class MainScreen(PaperListScreen):
 
     def update_status(self) -> None:
         parts = [f"{len(self.results.ids)} of {self.total} papers"]
+        if self.new_summary:
+            parts.append(self.new_summary)
         if self.query_text.strip():
             parts.append(f"query {self.query_text.strip()!r}")
         if self.filter is not Filter.ALL:
