@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from ...core.query_terms import EXAMPLES
 from ...core.text import printable
 from ..commands import NAVIGATION_HELP, all_commands
 
@@ -21,6 +22,7 @@ QUERY_HELP: tuple[tuple[str, str], ...] = (
     ("title:hopper, abstract:rl", "in one field only"),
     ("neur*, protien~2", "wildcard; fuzzy (up to 2 edits)"),
     ("(kv OR key) cache", "grouping"),
+    *EXAMPLES,
 )
 
 
@@ -38,7 +40,9 @@ def help_content(keymap: Mapping[str, str]) -> Content:
     for keys, text in NAVIGATION_HELP:
         rows.append(Content.assemble((f"  {keys:<18}", "bold"), f"{text}\n"))
     rows.append(Content.styled("\nIn the list\n", "bold $accent"))
-    rows.append(Content("  ★ starred   ● not seen yet   date: the newest dump the paper was in\n"))
+    rows.append(
+        Content("  ★ starred  ✦ new since last visit  ● not seen  ↻ listed on several days  date: newest dump\n")
+    )
     rows.append(Content.styled("\nSearch\n", "bold $accent"))
     for query, text in QUERY_HELP:
         rows.append(Content.assemble((f"  {query:<28}", "bold"), f"{text}\n"))
