@@ -19,7 +19,7 @@ from pathlib import Path
 from . import triage
 from .errors import QueryError
 from .models import Paper
-from .views import Facts, Filter
+from .views import FILTERS, Facts, Filter
 
 _TOKEN = re.compile(r'(?:[^\s"]|"[^"]*"?)+')
 _TERM = re.compile(r"(?P<neg>-)?(?P<key>is|has|note|dump|date|upvotes):(?P<value>.+)", re.IGNORECASE)
@@ -119,6 +119,9 @@ def _filter(key: str, value: str, token: str) -> Filter:
         return _dated(value, token)
     if key == "upvotes":
         return _upvotes(value, token)
+    registered = next((f for f in FILTERS.values() if f.term and f.term.lower() == token.lower()), None)
+    if registered is not None:
+        return registered  # a filter registered in reader/core/views.py with a term of its own
     choices = ", ".join(f"is:{name}" for name in _IS) + ", has:note"
     raise QueryError(f"unknown filter {token!r}; choose from {choices}, note:, dump:, date:, upvotes:")
 

@@ -67,6 +67,14 @@ def search_source(text: str, sort: Sort, filter: Filter) -> Source:
     return source
 
 
+def without_filter_terms(text: str) -> tuple[str, Filter | None]:
+    """The query without the `f` cycle's filter words, and the filter it held."""
+    terms = {f.term: f for f in FILTERS.values() if f.term}
+    words = text.split()
+    found = next((terms[word] for word in reversed(words) if word in terms), None)
+    return " ".join(word for word in words if word not in terms), found
+
+
 class MainScreen(PaperListScreen):
     """Search as you type over the library, and triage the results."""
 
@@ -125,7 +133,8 @@ class MainScreen(PaperListScreen):
         self._search_timer = self.set_timer(SEARCH_DEBOUNCE, self.start_search)
 
     def watch_filter(self, filter: Filter) -> None:
-        self.notify(f"Showing {filter.label}", timeout=1.5, markup=False)
+        if filter is not Filter.ALL:
+            self.notify(f"Showing {filter.label}", timeout=1.5, markup=False)
         self.start_search()
 
     def watch_sort(self, sort: Sort) -> None:
@@ -207,7 +216,18 @@ class MainScreen(PaperListScreen):
         self.set_focus(paper_list.paper_view if self.results.has_focus else self.results)
 
     def action_cycle_filter(self) -> None:
-        self.filter = _next(list(FILTERS.values()), self.filter)
+        """The next filter; one the query language can say is written into
+        the search bar, so the query that runs is the one on screen."""
+        search = self.query_one("#search", Input)  # its value: keys pressed fast see each other's change
+        words, shown = without_filter_terms(search.value)
+        chosen = _next(list(FILTERS.values()), shown or self.filter)
+        if chosen.term:
+            self.filter = Filter.ALL
+            text = f"{words} {chosen.term}".strip()
+        else:
+            self.filter = chosen
+            text = words
+        search.value = text
 
     def action_cycle_sort(self) -> None:
         self.sort = _next(list(SORTS.values()), self.sort)
