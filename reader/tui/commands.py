@@ -80,7 +80,7 @@ MAIN_COMMANDS: tuple[Command, ...] = (
     Command("search", "slash", "focus_search", "Search", "Go to the search bar", key_display="/", priority=True),
     Command("open", "enter", "open_paper", "Open", "Read the paper full-screen", needs_paper=True),
     *PAPER_COMMANDS,
-    Command("filter", "f", "cycle_filter", "Filter", "Write is:starred / has:note / is:unseen into the search bar, or none"),
+    Command("filter", "f", "cycle_filter", "Filter", "Put is:starred / has:note / is:unseen in the search bar"),
     Command("sort", "S", "cycle_sort", "Sort", "Sort by relevance / dump date / title / starred time"),
     Command("switch_pane", "tab", "switch_pane", "Pane", "Move between the list and the paper", False),
     Command("export", "x", "export", "Export", "Export starred papers, results or notes (file or clipboard)"),
