@@ -9,8 +9,9 @@ so rebuilding the index never makes an old paper new again.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
+from pathlib import Path
 from typing import Protocol
 
 from .models import DumpAppearance, Paper
@@ -69,6 +70,41 @@ def new_summary(library: NewCounter) -> str:
     if visit is None or visit.since_at is None:
         return ""
     return f"{len(library.new_ids())} new since {visit.since_at.astimezone():%b %d %H:%M}"
+
+
+def dump_days(catalog_path: Path) -> list[dt.date]:
+    """Every day a dump was saved for, oldest first (from the catalog: no dump is read)."""
+    if not catalog_path.exists():
+        return []
+    from .catalog import Catalog
+
+    catalog = Catalog(catalog_path)
+    try:
+        return sorted({record.date for record in catalog.dumps().values() if record.date is not None})
+    finally:
+        catalog.close()
+
+
+def step_day(days: Sequence[dt.date], current: dt.date | None, step: int) -> dt.date | None:
+    """The day `step` days of dumps away from `current` (-1: the one before);
+    from no day, the newest. None past either end."""
+    if not days:
+        return None
+    if current is None:
+        return days[-1]
+    if step < 0:
+        earlier = [day for day in days if day < current]
+        return earlier[step] if len(earlier) >= -step else None
+    later = [day for day in days if day > current]
+    return later[step - 1] if len(later) >= step else None
+
+
+def day_summary(day: dt.date, papers: Iterable[Paper], new: AbstractSet[str]) -> str:
+    """ "2024-03-14: 23 papers, 4 new, 7 repeats" for the list of one day."""
+    listed = list(papers)
+    repeats = sum(1 for paper in listed if is_repeat(paper))
+    fresh = sum(1 for paper in listed if paper.id in new)
+    return f"day {day.isoformat()}: {len(listed)} papers, {fresh} new, {repeats} repeats"
 
 
 def _day(day: dt.date) -> str:

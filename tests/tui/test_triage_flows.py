@@ -130,3 +130,28 @@ async def test_undo_several_steps_back(isolated_dirs: Locations, dumps: Path) ->
         await pilot.press("u")  # nothing left: said, nothing changes
         await settle(pilot)
         assert paper not in store.starred() and len(library.undo) == 0
+
+
+async def test_days_step_with_brackets(isolated_dirs: Locations, dumps: Path) -> None:
+    library = yesterday_then_a_new_dump(isolated_dirs, dumps)
+    days = sorted({d.date for p in library.papers(library.search("").ids).values() for d in p.dumps if d.date})
+    assert days[-1] == MORNING and len(days) >= 2
+    app = PapersApp(library, config=Config(), index_on_start=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        search = screen.query_one("#search", Input)
+        await pilot.press("left_square_bracket")  # no day yet: the newest
+        await settle(pilot)
+        assert search.value == f"date:{MORNING}"
+        assert len(screen.results.ids) == 3
+        assert f"day {MORNING}: 3 papers, 2 new, 1 repeats" in status_text(app)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert search.value == f"date:{days[-2]}"
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert search.value == f"date:{MORNING}"
+        await pilot.press("right_square_bracket")  # past the newest: said, nothing changes
+        await settle(pilot)
+        assert search.value == f"date:{MORNING}"

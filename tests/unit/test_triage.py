@@ -148,3 +148,12 @@ def test_a_paper_arriving_while_the_app_is_open_is_new(isolated_dirs: Locations,
     save_day(folder, 1, 3, 1)
     app.index()  # the live folder's indexing
     assert titles(app, app.new_ids()) == {cards(1, 3)[0].title}
+
+
+def test_step_day_walks_the_dump_days() -> None:
+    days = [day(0), day(1), day(5)]
+    assert triage.step_day(days, None, -1) == day(5) and triage.step_day(days, None, 1) == day(5)
+    assert triage.step_day(days, day(5), -1) == day(1)
+    assert triage.step_day(days, day(3), -1) == day(1) and triage.step_day(days, day(3), 1) == day(5)
+    assert triage.step_day(days, day(0), -1) is None and triage.step_day(days, day(5), 1) is None
+    assert triage.step_day([], None, 1) is None

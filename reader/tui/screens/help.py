@@ -27,7 +27,14 @@ QUERY_HELP: tuple[tuple[str, str], ...] = (
 
 
 def key_label(key: str) -> str:
-    return {"slash": "/", "question_mark": "?", "enter": "Enter", "tab": "Tab"}.get(key, key)
+    return {
+        "slash": "/",
+        "question_mark": "?",
+        "enter": "Enter",
+        "tab": "Tab",
+        "left_square_bracket": "[",
+        "right_square_bracket": "]",
+    }.get(key, key)
 
 
 def help_content(keymap: Mapping[str, str]) -> Content:

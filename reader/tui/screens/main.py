@@ -7,6 +7,8 @@ redraws the status line. No action calls either by hand.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -26,7 +28,7 @@ from ...core.index import Progress
 from ...core.library import Library
 from ...core.models import IndexReport
 from ...core.text import printable
-from ...core.triage import new_summary
+from ...core.triage import day_summary, dump_days, new_summary, step_day
 from ...core.views import FILTERS, SORTS, Filter, Sort
 from ..commands import MAIN_COMMANDS, PAPER_COMMANDS, QUIT
 from ..widgets.paper_list import Listing, PaperList, Source
@@ -62,9 +64,26 @@ def search_source(text: str, sort: Sort, filter: Filter) -> Source:
                 tips.append("try fewer words, OR, a wildcard (neur*) or a fuzzy term (word~)")
                 empty = f"No papers match {result.query!r}. " + "; ".join(tips)
         listing = Listing(result.ids, result.total_in_library, parsed, result.notices, printable(empty))
-        return replace(listing, summary=new_summary(library))
+        summary = new_summary(library)
+        day = query_day(text)
+        if day is not None:
+            summary = " · ".join(
+                part
+                for part in (day_summary(day, library.papers(result.ids).values(), library.new_ids()), summary)
+                if part
+            )
+        return replace(listing, summary=summary)
 
     return source
+
+
+def query_day(text: str) -> dt.date | None:
+    """The one day a query's `date:DAY` names (None without one, or for a range)."""
+    for word in text.split():
+        if word.startswith("date:"):
+            with contextlib.suppress(ValueError):
+                return dt.date.fromisoformat(word[5:])
+    return None
 
 
 def without_filter_terms(text: str) -> tuple[str, Filter | None]:
@@ -228,6 +247,23 @@ class MainScreen(PaperListScreen):
             self.filter = chosen
             text = words
         search.value = text
+
+    def action_step_day(self, step: int) -> None:
+        """Show the day of dumps before / after the one in the query (the newest
+        without one), as `date:DAY` in the search bar."""
+        self._step_day(self.query_one("#search", Input).value, step)
+
+    @work(thread=True, exclusive=True, group="day")
+    def _step_day(self, text: str, step: int) -> None:
+        day = step_day(dump_days(self.library.locations.catalog_path), query_day(text), step)
+        if day is None:
+            self.notify("No earlier day" if step < 0 else "No later day", timeout=2)
+            return
+        words = " ".join(word for word in text.split() if not word.startswith("date:"))
+        self.app.call_from_thread(self._set_query, f"{words} date:{day.isoformat()}".strip())
+
+    def _set_query(self, text: str) -> None:
+        self.query_one("#search", Input).value = text
 
     def action_cycle_sort(self) -> None:
         self.sort = _next(list(SORTS.values()), self.sort)
