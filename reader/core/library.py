@@ -30,6 +30,7 @@ from .index import (
 )
 from .locations import Locations, bundled_dumps
 from .models import IndexReport, Paper, SearchResult, UserState
+from .query_terms import split_terms
 from .search import (
     SEARCH_BUDGET,
     SUGGEST_BUDGET,
@@ -40,7 +41,9 @@ from .search import (
     highlight_spans,
     parse_query,
 )
-from .store import Note, NoteSave, Store
+from .store import Note, NoteSave, Store, Visit
+from .triage import new_ids
+from .undo import UndoLog
 from .views import Facts, Filter, Sort
 
 MIN_ID_PREFIX = 4
@@ -57,6 +60,10 @@ class Library:
         self._id_map: tuple[int, IdMap] | None = None  # the newest generation's, shared
         self._failure: tuple[int, str] | None = None  # a generation that failed to read once
         self._running = 0
+        # The app's visit (None for the CLI, which reads the last visit that is over).
+        self.visit: Visit | None = None
+        self.undo = UndoLog()  # the app's explicit changes, newest last
+        self._known_cache: tuple[int, frozenset[str]] | None = None
 
     # dumps and indexing -------------------------------------------------
     def dump_locations(self) -> list[Path]:
@@ -224,16 +231,23 @@ class Library:
                 self._running -= 1
 
     def _search(self, text: str, sort: Sort, filter: Filter, limit: int | None, budget: Budget) -> SearchResult:
-        ranked = self._ranked(text, sort, budget)
+        terms = split_terms(text)  # is:, has:, date: ... become filters
+        ranked = self._ranked(terms.words, sort, budget)
         if ranked is None:
             notice = "the index is empty, being rebuilt or unreadable: run `papers index`"
             return SearchResult(text, (), 0, (notice,))
         searcher, ids, scores, parsed = ranked
-        ids = self._narrow(ids, filter)
-        if parsed.is_everything and filter.kept is not None:
+        filters = (filter, *terms.filters)
+        facts = self._facts()
+        for chosen in filters:
+            ids = chosen.narrow(ids, facts)
+        holder = next((f for f in filters if f.kept is not None), None)
+        if parsed.is_everything and holder is not None and holder.kept is not None:
             # Kept papers whose dumps are gone are still the user's: list them last.
-            kept = filter.kept(self._facts())
-            ids.extend(sorted(pid for pid in set(kept) if pid not in searcher.id_map.docnums))
+            gone = sorted(pid for pid in set(holder.kept(facts)) if pid not in searcher.id_map.docnums)
+            for chosen in filters:
+                gone = chosen.narrow(gone, facts)
+            ids.extend(gone)
         if sort.index_field is None:
             ids = sort.arrange(ids, self._facts())  # the index could not sort these
         if limit is not None:
@@ -268,21 +282,22 @@ class Library:
 
     def _facts(self) -> Facts:
         """What filters and sorts look at: this thread's store, and papers by ID."""
-        return Facts(self.store, self.papers)
+        return Facts(self.store, self.papers, self.new_ids)
 
     def parse(self, text: str) -> ParsedQuery:
         """The query as it will run (for highlighting): the one the last
         search in this thread ran, if it was this text."""
         searcher = self._searcher()
         last: tuple[int, str, ParsedQuery] | None = getattr(self._local, "parsed", None)
-        if searcher and last and last[0] == searcher.generation and last[1] == text:
+        words = split_terms(text).words
+        if searcher and last and last[0] == searcher.generation and last[1] == words:
             return last[2]
         try:
-            return parse_query(text, searcher.searcher if searcher else None, Budget(SEARCH_BUDGET / 2))
+            return parse_query(words, searcher.searcher if searcher else None, Budget(SEARCH_BUDGET / 2))
         except QueryError:
             raise
         except Exception:  # noqa: BLE001 - a damaged index: highlight the words as typed
-            return parse_query(text)
+            return parse_query(words)
 
     def highlights(self, text: str, parsed: ParsedQuery, field: str = "abstract") -> list[tuple[int, int]]:
         return highlight_spans(text, parsed.terms().get(field, set()), field)
@@ -374,6 +389,53 @@ class Library:
 
     def mark_seen(self, paper: Paper) -> bool:
         return self.store.mark_seen(paper.id, paper.title)
+
+    def set_seen(self, paper: Paper, seen: bool) -> bool:
+        """Seen or not, explicitly; returns whether anything changed."""
+        return self.store.set_seen(paper.id, paper.title, seen)
+
+    # visits: what is new ------------------------------------------------------
+    def begin_visit(self) -> Visit:
+        """Record that the app opened, with the papers in the library now."""
+        searcher = self._searcher()
+        self.visit = self.store.begin_visit(list(searcher.id_map.docnums) if searcher else [])
+        return self.visit
+
+    def end_visit(self) -> None:
+        if self.visit is not None:
+            searcher = self._searcher()
+            self.store.end_visit(self.visit.number, list(searcher.id_map.docnums) if searcher else [])
+
+    def last_visit(self) -> Visit | None:
+        """What "new" is counted from: this app's visit, else the last one over."""
+        return self.visit or self.store.last_visit()
+
+    def new_ids(self) -> set[str]:
+        """Papers in the library no visit up to the last one knew, that the
+        user has not starred, seen or noted."""
+        visit = self.last_visit()
+        searcher = self._searcher()
+        if visit is None or visit.since is None or searcher is None:
+            return set()
+        store = self.store
+        decided = set(store.starred()) | store.seen() | store.noted()
+        return new_ids(searcher.id_map.docnums, self._known_by(visit.since), decided, first_visit=False)
+
+    def unknown(self, paper_ids: Iterable[str]) -> set[str]:
+        """Which of these papers no visit up to the last one knew (new unless decided)."""
+        visit = self.last_visit()
+        if visit is None or visit.since is None:
+            return set()
+        known = self._known_by(visit.since)
+        return {pid for pid in paper_ids if pid not in known}
+
+    def _known_by(self, visit: int) -> frozenset[str]:
+        # What visits up to `visit` knew never changes (later ones add with higher numbers).
+        cached = self._known_cache
+        if cached is None or cached[0] != visit:
+            cached = (visit, frozenset(self.store.known_by(visit)))
+            self._known_cache = cached
+        return cached[1]
 
     # exports -------------------------------------------------------------------
     def export_items(

@@ -47,6 +47,19 @@ MIGRATIONS: tuple[str, ...] = (
         seen_at TEXT NOT NULL
     );
     """,
+    # 2: visits (each time the app opened) and the visit at which each paper
+    # was first in the library: "new" survives an index rebuild.
+    """
+    CREATE TABLE visits (
+        number INTEGER PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        ended_at TEXT
+    );
+    CREATE TABLE known (
+        paper_id TEXT PRIMARY KEY,
+        visit INTEGER NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # The columns each schema version has; a file without them is not our store.
@@ -55,6 +68,13 @@ TABLES: dict[str, tuple[str, ...]] = {
     "notes": ("paper_id", "title", "text", "created_at", "updated_at"),
     "seen": ("paper_id", "title", "seen_at"),
 }
+# Tables schema 2 added (bookkeeping of visits, not backed up: it is rebuilt by use).
+VISIT_TABLES: dict[str, tuple[str, ...]] = {
+    "visits": ("number", "started_at", "ended_at"),
+    "known": ("paper_id", "visit"),
+}
+# An open visit older than this is taken as over (its app was killed).
+STALE_VISIT = dt.timedelta(hours=12)
 
 # A store is checked once per process (threads each open their own connection).
 _checked: set[tuple[str, int, int, int]] = set()
@@ -110,6 +130,18 @@ class Note:
     text: str
     created_at: dt.datetime
     updated_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Visit:
+    """One opening of the app. `since` is the last visit that was over when
+    this one began (None on the first): papers first in the library after it
+    are new. Instances open at once share it, so they agree on what is new."""
+
+    number: int
+    started_at: dt.datetime
+    since: int | None = None
+    since_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,9 +356,49 @@ class Store:
             cursor = db.execute("INSERT OR IGNORE INTO seen VALUES (?, ?, ?)", (paper_id, title, _stamp(at or now())))
             return cursor.rowcount > 0
 
+    def mark_unseen(self, paper_id: str) -> bool:
+        """Forget that the user has seen a paper; False if it was not seen."""
+        with self._write() as db:
+            return db.execute("DELETE FROM seen WHERE paper_id = ?", (paper_id,)).rowcount > 0
+
+    def set_seen(self, paper_id: str, title: str, seen: bool) -> bool:
+        """Seen or not, whatever it was; returns whether anything changed."""
+        return self.mark_seen(paper_id, title) if seen else self.mark_unseen(paper_id)
+
     @_reading
     def seen(self) -> set[str]:
         return {pid for (pid,) in self._db.execute("SELECT paper_id FROM seen")}
+
+    # visits and what each knew ---------------------------------------------
+    def begin_visit(self, paper_ids: Iterable[str], at: dt.datetime | None = None) -> Visit:
+        """Record a visit, and the papers in the library now that no earlier
+        visit knew (first known at this visit)."""
+        moment = at or now()
+        with self._write() as db:
+            rows = db.execute("SELECT number, started_at, ended_at FROM visits ORDER BY number DESC").fetchall()
+            since = _last_over(rows, moment)
+            number = int(db.execute("INSERT INTO visits (started_at) VALUES (?)", (_stamp(moment),)).lastrowid or 0)
+            db.executemany("INSERT OR IGNORE INTO known VALUES (?, ?)", ((pid, number) for pid in paper_ids))
+        return Visit(number, moment, *(since or (None, None)))
+
+    def end_visit(self, number: int, paper_ids: Iterable[str] = (), at: dt.datetime | None = None) -> None:
+        """The visit is over; the papers in the library now were known to it
+        (a first run indexes while the app is open)."""
+        with self._write() as db:
+            db.execute("UPDATE visits SET ended_at = ? WHERE number = ?", (_stamp(at or now()), number))
+            db.executemany("INSERT OR IGNORE INTO known VALUES (?, ?)", ((pid, number) for pid in paper_ids))
+
+    @_reading
+    def last_visit(self, at: dt.datetime | None = None) -> Visit | None:
+        """The last visit that is over (for the CLI, which is not a visit)."""
+        rows = self._db.execute("SELECT number, started_at, ended_at FROM visits ORDER BY number DESC").fetchall()
+        since = _last_over(rows, at or now())
+        return Visit(since[0], since[1], since[0], since[1]) if since else None
+
+    @_reading
+    def known_by(self, visit: int) -> set[str]:
+        """The papers some visit up to `visit` found in the library."""
+        return {pid for (pid,) in self._db.execute("SELECT paper_id FROM known WHERE visit <= ?", (visit,))}
 
     # backup and restore ------------------------------------------------------
     @_reading
@@ -429,6 +501,15 @@ class Store:
         }
 
 
+def _last_over(rows: list[tuple[int, str, str | None]], moment: dt.datetime) -> tuple[int, dt.datetime] | None:
+    """The newest visit that ended (or went stale: its app was killed) before `moment`."""
+    for number, started, ended in rows:
+        start = dt.datetime.fromisoformat(started)
+        if ended is not None or moment - start > STALE_VISIT:
+            return int(number), start
+    return None
+
+
 def _note(row: tuple[str, str, str, str, str]) -> Note:
     pid, title, text, created, updated = row
     return Note(pid, title, text, dt.datetime.fromisoformat(created), dt.datetime.fromisoformat(updated))
@@ -452,7 +533,8 @@ def check_schema(db: sqlite3.Connection, path: Path) -> int:
     }
     if version == 0 and not tables:
         return version  # an empty SQLite file: nothing to lose, the migration fills it
-    wrong = [name for name, columns in TABLES.items() if tables.get(name) != columns]
+    expected = TABLES | (VISIT_TABLES if version >= 2 else {})
+    wrong = [name for name, columns in expected.items() if tables.get(name) != columns]
     if version == 0 or wrong:
         raise StoreError(
             f"{path}: this is not a papers store (an SQLite file "

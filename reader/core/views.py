@@ -39,6 +39,8 @@ class Facts:
 
     marks: Marks
     papers: PaperLookup
+    # The papers that are new since the user's last visit (reader/core/triage.py).
+    new: Callable[[], AbstractSet[str]] = frozenset
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -58,13 +60,25 @@ class Filter:
     term: str = ""
     # Papers this filter lists even when their dumps are gone (the user kept them).
     kept: Callable[[Facts], Iterable[str]] | None = None
+    # A test that needs the paper itself (its dumps, dates, upvotes): papers are
+    # read in batches. A paper no longer in any dump fails it.
+    keep_paper: Callable[[Facts], Callable[[Paper], bool]] | None = None
 
     def narrow(self, ids: Sequence[str], facts: Facts) -> list[str]:
         """The IDs this filter keeps, in their order."""
-        if self.keep is None:
-            return list(ids)
-        keep = self.keep(facts)
-        return [pid for pid in ids if keep(pid)]
+        kept = list(ids)
+        if self.keep is not None:
+            keep = self.keep(facts)
+            kept = [pid for pid in kept if keep(pid)]
+        if self.keep_paper is not None:
+            test = self.keep_paper(facts)
+            passing: list[str] = []
+            for start in range(0, len(kept), _BATCH):
+                chunk = kept[start : start + _BATCH]
+                papers = facts.papers(chunk)
+                passing.extend(pid for pid in chunk if pid in papers and test(papers[pid]))
+            kept = passing
+        return kept
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -92,6 +106,7 @@ class Sort:
         return list(ids) if self.order is None else self.order(list(ids), facts)
 
 
+_BATCH = 1_000
 FILTERS: dict[str, Filter] = {}
 SORTS: dict[str, Sort] = {}
 

@@ -187,3 +187,27 @@ def test_a_damaged_table_page_is_refused_and_salvaged(store_path: Path) -> None:
     assert len(rescued.seen) == 3000
     assert [n.text for n in rescued.notes] == ["a note that must survive"]
     assert store_path.read_bytes() == before
+
+
+def test_a_schema_1_store_gains_visits_and_keeps_its_marks(store_path: Path) -> None:
+    from reader.core.store import MIGRATIONS
+
+    store_path.parent.mkdir(parents=True)
+    db = sqlite3.connect(store_path)
+    db.executescript(MIGRATIONS[0])
+    db.execute("INSERT INTO stars VALUES ('p1', 'Paper One', '2024-03-14T10:00:00+00:00')")
+    db.execute("PRAGMA user_version = 1")
+    db.commit()
+    db.close()
+    with Store(store_path) as store:
+        assert set(store.starred()) == {"p1"}
+        first = store.begin_visit(["p1", "p2"])
+        assert first.since is None
+        store.end_visit(first.number, ["p1", "p2", "p3"])
+        second = store.begin_visit(["p1", "p2", "p3", "p4"])
+        assert second.since == first.number and store.known_by(first.number) == {"p1", "p2", "p3"}
+        assert store.set_seen("p4", "Four", True) and store.set_seen("p4", "Four", False)
+        assert not store.mark_unseen("p4")
+    with Store(store_path) as again:  # checked again as a schema 2 store
+        last = again.last_visit()  # the second is still open: the first is the last one over
+        assert last is not None and last.number == first.number

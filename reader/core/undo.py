@@ -1,0 +1,73 @@
+"""Undo of the user's explicit changes: star, unstar, seen, unseen, notes.
+
+The app records each change it made (after the store committed it) and undo
+puts back what was there before, as a change of its own. A change another
+window made since is not overwritten blindly: undo sets the old value, which
+is what the user asked for, and says what it did.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from .models import Paper
+from .store import Store
+
+LIMIT = 100  # changes kept, newest last
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One change: what it was (`star`, `seen`, `note`) and the values before and after."""
+
+    kind: str
+    paper: Paper
+    before: bool | str
+    after: bool | str
+
+    def describe(self) -> str:
+        if self.kind == "star":
+            return "star" if self.after else "unstar"
+        if self.kind == "seen":
+            return "mark seen" if self.after else "mark unseen"
+        return "note edit"
+
+
+class UndoLog:
+    """The changes made in this app, newest last (shared by its screens and threads)."""
+
+    def __init__(self) -> None:
+        self._changes: list[Change] = []
+        self._lock = threading.Lock()
+
+    def record(self, change: Change) -> None:
+        if change.before == change.after:
+            return
+        with self._lock:
+            self._changes.append(change)
+            del self._changes[:-LIMIT]
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._changes)
+
+    def undo(self, store: Store) -> Change | None:
+        """Put back the newest change's old value; None if there is nothing to undo."""
+        with self._lock:
+            if not self._changes:
+                return None
+            change = self._changes.pop()
+        paper = change.paper
+        try:
+            if change.kind == "star":
+                store.set_starred(paper.id, paper.title, bool(change.before))
+            elif change.kind == "seen":
+                store.set_seen(paper.id, paper.title, bool(change.before))
+            else:
+                store.save_note(paper.id, paper.title, str(change.before))
+        except BaseException:
+            with self._lock:
+                self._changes.append(change)  # not undone: it can be tried again
+            raise
+        return change
