@@ -1,10 +1,12 @@
 """The Whoosh index in the cache dir, kept in step with the dumps.
 
-Only this module and `search.py` touch Whoosh. The index is a cache: any
-failure to open it, or an index of another schema version, means "rebuild
-from the dumps". Updates are incremental (file metadata decides whether a
-dump is re-read) and commit in batches, so a long first run is searchable as
-it goes and a killed run keeps what it committed.
+Only this module, `writers.py` and `search.py` touch Whoosh. The index is a
+cache: any failure to open or read it, or an index of another schema
+version, means "rebuild from the dumps". Updates are incremental (file
+metadata decides whether a dump is re-read) and commit in batches, so a long
+first run is searchable as it goes and a killed run keeps what it committed.
+A rebuild of a readable index commits once, so the old one serves searches
+until then. Every run ends by checking the index against the catalog.
 """
 
 from __future__ import annotations
