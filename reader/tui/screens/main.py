@@ -114,6 +114,9 @@ class MainScreen(PaperListScreen):
     BINDINGS = [
         *(command.binding() for command in MAIN_COMMANDS if command not in PAPER_COMMANDS),
         Binding("escape", "back", "Back", priority=True),
+        # In the search bar only (check_action); priority: they act before
+        # the next key is routed, so a key typed right after Enter reaches the list.
+        Binding("enter,down", "to_results", "Results", key_display="enter/↓", priority=True),
     ]
     PALETTE = tuple(command for command in MAIN_COMMANDS if command is not QUIT)  # the palette has its own Quit
 
@@ -195,10 +198,6 @@ class MainScreen(PaperListScreen):
     def query_changed(self, event: Input.Changed) -> None:
         self.query_text = event.value
 
-    @on(Input.Submitted, "#search")
-    def query_submitted(self) -> None:
-        self.set_focus(self.results)
-
     def start_search(self) -> None:
         search = Search(self.query_text, self.sort, self.filter)
         # The same search again (a new dump, a changed mark) keeps the cursor
@@ -267,6 +266,8 @@ class MainScreen(PaperListScreen):
             return False
         if action == "back" and (self.focused is None or self.focused is self.results):
             return False
+        if action == "to_results" and self.focused is not self.query_one("#search", Input):
+            return False
         return super().check_action(action, parameters)
 
     # Focus moves at once (set_focus), not after a refresh (focus()): keys
@@ -275,6 +276,9 @@ class MainScreen(PaperListScreen):
         self.set_focus(self.query_one("#search", Input))
 
     def action_back(self) -> None:
+        self.set_focus(self.results)
+
+    def action_to_results(self) -> None:
         self.set_focus(self.results)
 
     def on_descendant_focus(self) -> None:
@@ -375,7 +379,7 @@ class MainScreen(PaperListScreen):
         if problems and report.dumps_read:
             shown = "\n".join(str(p) for p in problems[:5])
             more = f"\n… and {len(problems) - 5} more (papers index shows them all)" if len(problems) > 5 else ""
-            title = f"{plural(len(problems), 'problem')} in your dumps"
+            title = f"{plural(len(problems), 'problem')} in dumps"
             self.notify(shown + more, title=title, severity="warning", markup=False)
         self.update_status()
 
