@@ -1,5 +1,6 @@
 """Indexing progress on stderr: a rich progress bar on a terminal, and
-nothing but the final summary elsewhere (CI, logs, pipes).
+elsewhere (CI, logs, pipes) nothing but the final summary and a line if it
+has to wait for another indexer.
 
 `PAPERS_PROGRESS=lines` asks for one plain line per step instead, for
 scripts (and tests) that wait for a phase: `indexing papers`, `saving`.
@@ -52,7 +53,8 @@ class StderrProgress:
         detail = printable(step.detail) if step.detail else ""
         if self.tty:
             self._draw(label, detail, step)
-        elif self.lines:
+        elif self.lines or step.phase == "wait":
+            # Waiting for another indexer is news, not progress: said everywhere.
             self._line(label, detail, step)
 
     def _draw(self, label: str, detail: str, step: Step) -> None:
