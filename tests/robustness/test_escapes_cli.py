@@ -41,10 +41,17 @@ def evil_paper_id() -> str:
 
 
 def test_index_progress_and_problem_lines(evil_dumps: Path) -> None:
-    captured = run_on_pty("index", str(evil_dumps))
+    # Plain progress lines: every byte but the text's own must be clean.
+    lines = {**os.environ, "PAPERS_PROGRESS": "lines"}
+    captured = run_on_pty("index", str(evil_dumps), env=lines)
     assert captured.code == 0, captured.output
     assert b"Without Its Abstract" in captured.output or b"000-" in captured.output
     assert_clean(captured.output, captured.unsafe())
+    # The progress bar (rich) writes its own colour and cursor codes, but a
+    # file name's escapes never pass: no OSC (clipboard, title), no clear.
+    drawn = run_on_pty("index", "--rebuild", str(evil_dumps))
+    assert drawn.code == 0, drawn.output
+    assert b"\x1b]" not in drawn.output and b"\x1b[2J" not in drawn.output and b"\x07" not in drawn.output
 
 
 def test_show_path_and_note(evil_dumps: Path) -> None:
