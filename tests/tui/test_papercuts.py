@@ -380,11 +380,6 @@ async def test_one_name_per_command_everywhere(make_app: MakeApp) -> None:
 HOPPER_PAGE = "https://huggingface.co/papers?q=Benchmarking+and+Dissecting+the+Nvidia+Hopper+GPU+Architecture"
 
 
-@pytest.mark.xfail(
-    reason="known gap after the issue 8/12/14 merges: the app no longer redraws a star made by another "
-    "process (it passed on its branch); see the session note",
-    strict=False,
-)
 async def test_a_star_from_the_command_line_shows_in_the_list(make_app: MakeApp) -> None:
     # Item 8: the app follows changes made by other processes.
     app = make_app()
@@ -398,6 +393,8 @@ async def test_a_star_from_the_command_line_shows_in_the_list(make_app: MakeApp)
         subprocess.run([sys.executable, "-m", "reader", "star", pid], check=True, capture_output=True, timeout=120)
         await wait_until(pilot, lambda: results._rows[pid].starred)
         assert results.render_line(1).text.startswith("★")  # its row, as drawn
+        paper_list = main_screen(app).paper_list
+        await wait_until(pilot, lambda: paper_list.detail is not None and paper_list.detail.state.starred)
 
 
 async def wait_until(pilot: Pilot[None], done: Callable[[], bool], polls: int = 400) -> None:

@@ -164,6 +164,10 @@ class PaperList(Vertical):
         return self.results.current
 
     def on_mount(self) -> None:
+        # The first look takes the baseline at once: a change committed before
+        # the first tick would otherwise become the baseline and go unseen.
+        self._following = True
+        self._look_for_changes()
         self.set_interval(FOLLOW_EVERY, self._follow_store)
 
     def on_resize(self) -> None:
