@@ -24,6 +24,7 @@ import sqlite3
 import struct
 import time
 import zlib
+from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,9 +37,11 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.reading import IndexReader
 from whoosh.writing import CLEAR, SegmentWriter
 
+from . import generations
 from .catalog import CATALOG_VERSION, Catalog, DumpRecord
 from .dumps import ParsedDump, find_dump_files, parse_dump
 from .errors import IndexBusyError
+from .generations import FIRST_ROWS, FirstRow, Snapshot
 from .models import DumpAppearance, IndexReport, Paper, PaperMeta, Problem
 from .writers import ChildWriters
 
@@ -178,6 +181,67 @@ def live_ids(reader: IndexReader) -> list[str | None]:
         None if reader.is_deleted(number) else (value.decode("utf-8") if isinstance(value, bytes) else str(value))
         for number, value in enumerate(column)
     ]
+
+
+def take_snapshot(reader: IndexReader, generation: int, previous: Snapshot | None = None) -> Snapshot:
+    """What a reader of this generation needs at start (`generations.py`).
+    The leading segments it shares with `previous` (a commit that merged
+    nothing only appends segments and deletes documents) are taken from
+    it; only new segments' columns are read."""
+    leaves = [leaf for leaf, _offset in reader.leaf_readers()] if reader.doc_count_all() else []
+    segments: list[tuple[str, int]] = []
+    for leaf in leaves:
+        segment = leaf.segment()
+        segments.append((segment.segment_id() if segment is not None else "", leaf.doc_count_all()))
+    shared = 0
+    if previous is not None:
+        while shared < min(len(segments), len(previous.segments)) and segments[shared] == previous.segments[shared]:
+            shared += 1
+    documents = sum(count for _segment, count in segments[:shared])
+    ids: list[str] = previous.ids[:documents] if previous is not None else []
+    keys: array[int] = previous.keys[:documents] if previous is not None else array("q")
+    for leaf in leaves[shared:]:
+        ids.extend(_as_text(value) for value in leaf.column_reader("id"))
+        keys.extend(int(value or 0) for value in leaf.column_reader("order"))
+    offset = 0
+    for leaf, (_segment, count) in zip(leaves, segments, strict=True):
+        for number in leaf.segment().deleted_docs() if leaf.segment() is not None else ():
+            ids[offset + number] = ""
+        offset += count
+    # Newest first; equal keys in document order (a stable sort). The kept
+    # part of the previous order is one sorted run, the new documents another.
+    order = [number for number in previous.newest_first if number < documents and ids[number]] if previous else []
+    order.extend(number for number in range(documents, len(ids)) if ids[number])
+    if previous is None:
+        order = [number for number in range(len(ids)) if ids[number]]
+    order.sort(key=keys.__getitem__, reverse=True)
+    rows = []
+    for number in order[:FIRST_ROWS]:
+        fields = reader.stored_fields(number)
+        rows.append(FirstRow(ids[number], str(fields.get("title", "")), _iso(int(fields.get("date") or 0))))
+    return Snapshot(generation, segments, ids, keys, array("I", order), rows)
+
+
+def write_snapshot(index: whoosh.index.Index, index_dir: Path, previous_generation: int = -1) -> None:
+    """Write the generation file of the index's newest generation, starting
+    from the file of `previous_generation` when there is one. A cache: if
+    the index cannot be read here, the searches that read it will say so."""
+    previous = generations.read(index_dir, previous_generation)
+    try:
+        with index.reader() as reader:
+            generation = reader.generation()
+            snapshot = take_snapshot(reader, index.latest_generation() if generation is None else generation, previous)
+    except Exception:  # noqa: BLE001 - see above
+        return
+    generations.write(index_dir, snapshot)
+
+
+def _as_text(value: Any) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value or "")
+
+
+def _iso(number: int) -> str:
+    return f"{number // 10_000:04d}-{number // 100 % 100:02d}-{number % 100:02d}" if number else ""
 
 
 # Errors Whoosh and SQLite raise on a damaged cache (no checksums: a cut or
@@ -457,6 +521,7 @@ class Indexer:
 
     def _reset(self) -> None:
         shutil.rmtree(self.index_dir, ignore_errors=True)
+        shutil.rmtree(generations.files_dir(self.index_dir), ignore_errors=True)
         self._remove_catalog()
 
     def _remove_catalog(self) -> None:
@@ -511,6 +576,8 @@ class Indexer:
         batch.commit()
         expected = catalog.all_paper_ids()
         repaired = self._verify(index, catalog, expected)
+        if not generations.path_for(self.index_dir, index.latest_generation()).exists():
+            write_snapshot(index, self.index_dir)  # an index written before these files existed
         total = len(expected)
         self.progress(Progress("done", total, total, ""))
         problems.extend(Problem(str(self.index_dir), 0, note, "info") for note in batch.notes)
@@ -578,6 +645,7 @@ class Indexer:
         catalog.begin()
         catalog.set_meta("generation", str(index.latest_generation()))
         catalog.commit()
+        write_snapshot(index, self.index_dir)
         return len(wrong | missing)
 
 
@@ -686,6 +754,7 @@ class _Batch:
             self._begin()  # a rebuild of no dumps still empties the index
         if not self._open:
             return
+        before = self.index.latest_generation()
         try:
             if self.touched or self.clear:
                 self._write_index()
@@ -697,6 +766,7 @@ class _Batch:
         finally:
             self._open = False
         if self.touched or self.clear:
+            write_snapshot(self.index, self.index_dir, before)
             # What this batch wrote is searchable from here on.
             self.progress(Progress("saved", self.added + self.updated, 0, ""))
         self.touched, self.existed, self.previous, self.size = set(), set(), {}, 0

@@ -14,10 +14,12 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import overload
 
+from . import generations
 from .catalog import catalog_problem
 from .config import State, remember_folders
 from .errors import IndexReadError, PapersError, QueryError, UnknownPaperError
 from .export import ExportItem, Options, Scope, get_format
+from .generations import FirstView
 from .index import (
     Indexer,
     ProgressCallback,
@@ -173,11 +175,24 @@ class Library:
         with self._lock:
             if self._id_map is None or self._id_map[0] < searcher.generation:
                 self._id_map = (searcher.generation, searcher.id_map)
+        if not searcher.id_map.from_file:
+            # An index written before these files existed, or a file lost: the next opening reads it.
+            generations.write(self.locations.index_dir, searcher.id_map.snapshot)
         return searcher
 
     def _shared_id_map(self, generation: int) -> IdMap | None:
+        """The ID map of this generation: the one another thread holds, else
+        the one its commit wrote beside the index (None: build it)."""
         with self._lock:
-            return self._id_map[1] if self._id_map and self._id_map[0] == generation else None
+            if self._id_map and self._id_map[0] == generation:
+                return self._id_map[1]
+        snapshot = generations.read(self.locations.index_dir, generation)
+        return IdMap(snapshot=snapshot) if snapshot is not None else None
+
+    def first_view(self) -> FirstView | None:
+        """Every paper newest first and the first rows, from the file the
+        last commit wrote: no index is opened (the app's first screen)."""
+        return generations.first_view(self.locations.index_dir)
 
     def _read_failed(self, generation: int, reason: str) -> None:
         """A read failed. Twice on the same generation is damage, not a
@@ -268,7 +283,12 @@ class Library:
                 parse_query(text)  # a bad query is still reported
                 return None
             try:
-                ids, scores, parsed = searcher.search(text, sort, budget=budget)
+                if sort.index_field is None and not text.strip():
+                    # Everything, newest first: the order the commit saved.
+                    no_scores: dict[str, float] = {}
+                    ids, scores, parsed = searcher.id_map.newest_first(), no_scores, parse_query(text)
+                else:
+                    ids, scores, parsed = searcher.search(text, sort, budget=budget)
             except IndexReadError as error:
                 self._read_failed(searcher.generation, str(error))
                 self._drop_searcher()

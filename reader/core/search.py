@@ -28,7 +28,8 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from .errors import IndexReadError, QueryError
-from .index import live_ids, make_schema, paper_from_fields
+from .generations import Snapshot
+from .index import make_schema, paper_from_fields, take_snapshot
 from .models import Paper
 from .text import clean_text
 from .views import Sort
@@ -258,12 +259,34 @@ def _notice(notices: list[str], text: str) -> None:
 
 
 class IdMap:
-    """Document number <-> paper ID for one index generation (shared by threads)."""
+    """Document number <-> paper ID, and every paper newest first, for one
+    index generation (shared by threads). Read from the generation's file
+    (`generations.py`) when there is one, else from the index's columns."""
 
-    def __init__(self, searcher: Searcher) -> None:
-        numbered = live_ids(searcher.reader())
-        self.ids: list[str] = [pid or "" for pid in numbered]
-        self.docnums: dict[str, int] = {pid: number for number, pid in enumerate(numbered) if pid is not None}
+    def __init__(self, searcher: Searcher | None = None, snapshot: Snapshot | None = None) -> None:
+        if snapshot is None:
+            if searcher is None:
+                raise TypeError("IdMap needs a searcher or a snapshot")
+            reader = searcher.reader()
+            generation = reader.generation()
+            snapshot = take_snapshot(reader, generation if generation is not None else -1)
+            self.from_file = False
+        else:
+            self.from_file = True
+        self.snapshot = snapshot
+        self.ids: list[str] = snapshot.ids
+        self._docnums: dict[str, int] | None = None
+
+    @property
+    def docnums(self) -> dict[str, int]:
+        """Paper ID -> document number, built when first asked for (29 ms at 100k)."""
+        if self._docnums is None:
+            self._docnums = {pid: number for number, pid in enumerate(self.ids) if pid}
+        return self._docnums
+
+    def newest_first(self) -> list[str]:
+        """Every paper, newest first, then in the order its page listed it."""
+        return self.snapshot.newest_first_ids()
 
 
 def _as_str(value: Any) -> str:
