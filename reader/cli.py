@@ -338,6 +338,9 @@ def cmd_index(library: Library, args: argparse.Namespace) -> int:
             )
     report = library.index(args.dumps, rebuild=args.rebuild, progress=StderrProgress(), wait=args.wait)
     print_report(report)
+    merged = library.merge(StderrProgress())  # many small commits leave many parts: merged here, not while committing
+    if merged.merged:
+        say(f"merged {merged.merged} parts of the index ({merged.documents} papers) into one")
     return 0
 
 

@@ -22,6 +22,7 @@ _LABELS = {
     "read": "reading dumps",
     "index": "indexing papers",
     "commit": "saving",
+    "merge": "merging the index",
 }
 LINES_ENV = "PAPERS_PROGRESS"
 

@@ -114,6 +114,9 @@ class Catalog:
     def set_meta(self, key: str, value: str) -> None:
         self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
+    def delete_meta(self, key: str) -> None:
+        self._db.execute("DELETE FROM meta WHERE key = ?", (key,))
+
     # transactions ------------------------------------------------------
     def begin(self) -> None:
         self._db.execute("BEGIN IMMEDIATE")

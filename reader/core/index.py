@@ -34,8 +34,8 @@ import whoosh.index
 from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
-from whoosh.reading import IndexReader
-from whoosh.writing import CLEAR, SegmentWriter
+from whoosh.reading import IndexReader, SegmentReader
+from whoosh.writing import CLEAR, NO_MERGE, SegmentWriter
 
 from . import generations
 from .catalog import CATALOG_VERSION, Catalog, DumpRecord
@@ -477,6 +477,7 @@ class Indexer:
             index = open_storage(self.index_dir).create_index(make_schema(), indexname=INDEX_NAME)
         remove_leftovers(self.index_dir)
         catalog = Catalog(self.catalog_path)
+        _settle_merge(catalog, index.latest_generation())
         if catalog.meta("version") is None:
             catalog.set_meta("version", str(CATALOG_VERSION))
             catalog.set_meta("index_version", str(INDEX_VERSION))
@@ -511,7 +512,7 @@ class Indexer:
         try:
             if catalog.meta("version") != str(CATALOG_VERSION) or catalog.meta("index_version") != str(INDEX_VERSION):
                 return "the index has another version"
-            if catalog.meta("generation") != str(index.latest_generation()):
+            if str(index.latest_generation()) not in (catalog.meta("generation"), catalog.meta(_MERGED)):
                 return _OUT_OF_STEP
         except Exception:  # noqa: BLE001
             return _BAD_CATALOG
@@ -638,7 +639,7 @@ class Indexer:
             for chunk in _chunks(sorted(missing | (wrong & expected)), CHUNK_PAPERS):
                 for paper in catalog.merged(chunk).values():
                     writer.add_document(**paper_document(paper))
-            writer.commit()
+            writer.commit(mergetype=NO_MERGE)
         except BaseException:
             writer.cancel()
             raise
@@ -647,6 +648,154 @@ class Indexer:
         catalog.commit()
         write_snapshot(index, self.index_dir)
         return len(wrong | missing)
+
+
+# The generation a background merge is committing: the same papers as the
+# catalog's generation, so either matches the catalog (`merge_segments`).
+_MERGED = "merged_generation"
+
+
+def _settle_merge(catalog: Catalog, generation: int) -> None:
+    """Under the writer lock: a merge killed after its TOC was written left
+    the catalog naming the merged generation; any other mark is stale."""
+    merged = catalog.meta(_MERGED)
+    if merged is None:
+        return
+    catalog.begin()
+    if merged == str(generation):
+        catalog.set_meta("generation", merged)
+    catalog.delete_meta(_MERGED)
+    catalog.commit()
+
+
+# More segments than this are merged in the background (a search reads every
+# segment; each commit that merges nothing adds one).
+MAX_SEGMENTS = 8
+MERGE_WAIT = 3600.0  # seconds a finished merge waits for an indexer to let go
+
+
+@dataclass(frozen=True, slots=True)
+class MergeReport:
+    """What a background merge did."""
+
+    merged: int = 0  # segments merged into one (0: nothing to do)
+    documents: int = 0
+    segments: int = 0  # segments in the index afterwards
+    gave_up: str = ""  # why the merge was dropped (nothing was changed)
+
+
+def segments_to_merge(segments: Sequence[Any], limit: int = MAX_SEGMENTS) -> list[Any]:
+    """The smallest segments, enough of them that at most half of `limit`
+    remain after merging them into one; none while there are at most
+    `limit`. A big segment is rewritten only among others of its size."""
+    if len(segments) <= limit:
+        return []
+    ordered = sorted(segments, key=lambda segment: segment.doc_count_all())
+    return ordered[: len(segments) - limit // 2 + 1]
+
+
+def merge_segments(cache_dir: Path, progress: ProgressCallback | None = None, limit: int = MAX_SEGMENTS) -> MergeReport:
+    """Merge small segments into one, in the background: searches and
+    indexing go on meanwhile. The merged segment is written beside the
+    index without the writer lock; only its commit takes the lock, for a
+    moment, and drops the merge if the segments it read have gone (a
+    rebuild). Papers deleted meanwhile are deleted in the merged segment."""
+    progress = progress or _no_progress
+    index_dir = cache_dir / "index"
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with (cache_dir / "merge.lock").open("a") as guard:
+        try:
+            fcntl.flock(guard, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return MergeReport(gave_up="another papers process is merging")
+        storage = open_storage(index_dir)
+        try:
+            toc = whoosh.index.TOC.read(storage, INDEX_NAME)
+        except Exception:  # noqa: BLE001 - no index, or one the next indexer rebuilds
+            return MergeReport(gave_up="no readable index")
+        chosen = segments_to_merge(toc.segments, limit)
+        if not chosen:
+            return MergeReport(segments=len(toc.segments))
+        work = cache_dir / "merging"
+        shutil.rmtree(work, ignore_errors=True)  # what a killed merge left
+        work.mkdir()
+        try:
+            merged, documents = _write_merged(storage, toc.schema, chosen, work, progress)
+            progress(Progress("merge", len(chosen), len(chosen), "saving the merged index"))
+            with writer_lock(cache_dir, MERGE_WAIT):
+                return _commit_merge(cache_dir, storage, chosen, merged, documents, work)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _write_merged(
+    storage: FileStorage, schema: Schema, chosen: Sequence[Any], work: Path, progress: ProgressCallback
+) -> tuple[Any, int]:
+    """The chosen segments' live documents as one new segment, in `work`."""
+    scratch = FileStorage(str(work), supports_mmap=False).create_index(schema, indexname=INDEX_NAME)
+    writer = SegmentWriter(scratch, _lk=False, limitmb=LIMIT_MB)
+    documents = 0
+    try:
+        for number, segment in enumerate(chosen):
+            progress(Progress("merge", number, len(chosen), f"merging {len(chosen)} parts of the index"))
+            reader = SegmentReader(storage, schema, segment)
+            try:
+                writer.add_reader(reader)
+                documents += reader.doc_count()
+            finally:
+                reader.close()
+        merged = writer._finalize_segment()
+        writer._finish()
+    except BaseException:
+        if not writer.is_closed:
+            writer.cancel()
+        raise
+    return merged, documents
+
+
+def _commit_merge(
+    cache_dir: Path, storage: FileStorage, chosen: Sequence[Any], merged: Any, documents: int, work: Path
+) -> MergeReport:
+    """Under the writer lock: replace the chosen segments by the merged one."""
+    index_dir = cache_dir / "index"
+    current = whoosh.index.TOC.read(storage, INDEX_NAME)
+    now = {segment.segment_id(): segment for segment in current.segments}
+    if any(segment.segment_id() not in now for segment in chosen):
+        return MergeReport(segments=len(current.segments), gave_up="the index changed while it was merged")
+    catalog = Catalog(cache_dir / "catalog.sqlite3")
+    try:
+        if catalog.meta("generation") != str(current.generation):
+            return MergeReport(segments=len(current.segments), gave_up="the index and catalog are out of step")
+        # Documents deleted since the merge read them (a changed dump): the
+        # merged segment numbers the live ones in order, segment after segment.
+        base = 0
+        for segment in chosen:
+            before = set(segment.deleted_docs())
+            since = set(now[segment.segment_id()].deleted_docs()) - before
+            live = (number for number in range(segment.doc_count_all()) if number not in before)
+            for position, number in enumerate(live):
+                if number in since:
+                    merged.delete_document(base + position)
+            base += segment.doc_count_all() - len(before)
+        generation = current.generation + 1
+        catalog.begin()
+        catalog.set_meta(_MERGED, str(generation))
+        catalog.commit()
+        prefix = f"{merged.segment_id()}."
+        for name in os.listdir(work):
+            if name.startswith(prefix):
+                os.replace(work / name, index_dir / name)
+        chosen_ids = {segment.segment_id() for segment in chosen}
+        segments = [segment for segment in current.segments if segment.segment_id() not in chosen_ids] + [merged]
+        whoosh.index.TOC(current.schema, segments, generation).write(storage, INDEX_NAME)
+        whoosh.index.clean_files(storage, INDEX_NAME, generation, segments)
+        _settle_merge(catalog, generation)
+    finally:
+        catalog.close()
+    index = open_index(index_dir)
+    if index is not None:
+        write_snapshot(index, index_dir, current.generation)
+    return MergeReport(len(chosen), documents, len(segments))
 
 
 _NO_CATALOG = "the catalog was missing"
@@ -813,7 +962,9 @@ class _Batch:
                 done += len(chunk)
                 self.progress(Progress("index", done, total, ""))
             self.progress(Progress("commit", total, total, "saving the index"))
-            mergetype = CLEAR if self.clear else None
+            # Never a merge on the writer's path: a small commit stays small
+            # (`merge_segments` merges in the background).
+            mergetype = CLEAR if self.clear else NO_MERGE
             if children is None:
                 writer.commit(mergetype=mergetype)
                 return

@@ -22,12 +22,14 @@ from .export import ExportItem, Options, Scope, get_format
 from .generations import FirstView
 from .index import (
     Indexer,
+    MergeReport,
     ProgressCallback,
     describe,
     disk_generation,
     index_files_exist,
     mark_damaged,
     marked_damaged,
+    merge_segments,
     open_index,
 )
 from .locations import Locations, bundled_dumps
@@ -126,6 +128,17 @@ class Library:
         finally:
             self.reload()
         return report
+
+    def merge(self, progress: ProgressCallback | None = None) -> MergeReport:
+        """Merge the index's small parts into one when there are many (each
+        commit adds one and merges nothing, to stay quick). Slow work meant
+        for a background thread or the end of `papers index`: searches go
+        on meanwhile and indexing waits only for its last moment."""
+        try:
+            return merge_segments(self.locations.cache_dir, progress)
+        except (OSError, sqlite3.OperationalError) as error:
+            reason = getattr(error, "strerror", None) or str(error)
+            raise PapersError(f"cannot merge the index in {self.locations.cache_dir} ({reason})") from error
 
     def reload(self) -> None:
         """Let every thread open the index again (each search also checks
