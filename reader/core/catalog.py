@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,12 +19,14 @@ from .models import DumpAppearance, Entry, Paper, PaperMeta, Problem
 from .saves.prose import abstract_rank
 
 # 2: occurrences keep what the save told about the paper (meta).
-CATALOG_VERSION = 2
+# 3: compact: an occurrence names its dump by number and keeps its text compressed.
+CATALOG_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS dumps (
-    path TEXT PRIMARY KEY,
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
     size INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL,
     sha256 TEXT NOT NULL,
@@ -32,16 +35,28 @@ CREATE TABLE IF NOT EXISTS dumps (
     problems TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS occurrences (
-    path TEXT NOT NULL,
+    dump INTEGER NOT NULL,
     paper_id TEXT NOT NULL,
-    title TEXT NOT NULL,
-    abstract TEXT NOT NULL,
     line INTEGER NOT NULL,
-    meta TEXT NOT NULL DEFAULT '{}'
+    body BLOB NOT NULL  -- zlib of the JSON [title, abstract, meta]: re-merging needs all three
 );
 CREATE INDEX IF NOT EXISTS occurrences_paper ON occurrences (paper_id);
-CREATE INDEX IF NOT EXISTS occurrences_path ON occurrences (path);
+CREATE INDEX IF NOT EXISTS occurrences_dump ON occurrences (dump);
 """
+
+
+def _pack(title: str, abstract: str, meta: PaperMeta) -> bytes:
+    text = json.dumps([title, abstract, meta.to_dict()], ensure_ascii=False, separators=(",", ":"))
+    return zlib.compress(text.encode("utf-8", "surrogatepass"), 6)
+
+
+def _unpack(body: bytes) -> tuple[str, str, PaperMeta]:
+    title, abstract, meta = json.loads(zlib.decompress(body).decode("utf-8", "surrogatepass"))
+    try:
+        details = PaperMeta.from_dict(meta)
+    except ValueError:
+        details = PaperMeta()
+    return str(title), str(abstract), details
 
 
 def _path_value(path: str) -> str | bytes:
@@ -135,13 +150,17 @@ class Catalog:
 
     # dumps -------------------------------------------------------------
     def dumps(self) -> dict[str, DumpRecord]:
-        rows = self._db.execute("SELECT path, size, mtime_ns, sha256, date, entries, problems FROM dumps")
+        rows = self._db.execute(
+            "SELECT path, size, mtime_ns, sha256, date, entries, problems FROM dumps WHERE size >= 0"
+        )
         return {_path_text(row[0]): _record(row) for row in rows}
 
     def put_dump(self, record: DumpRecord) -> None:
         problems = json.dumps([[p.path, p.line, p.message, p.severity] for p in record.problems])
         self._db.execute(
-            "INSERT OR REPLACE INTO dumps VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO dumps (path, size, mtime_ns, sha256, date, entries, problems) VALUES (?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns, "
+            "sha256 = excluded.sha256, date = excluded.date, entries = excluded.entries, problems = excluded.problems",
             (
                 _path_value(record.path),
                 record.size,
@@ -153,24 +172,39 @@ class Catalog:
             ),
         )
 
+    def _dump_number(self, path: str, create: bool = False) -> int | None:
+        value = _path_value(path)
+        row = self._db.execute("SELECT id FROM dumps WHERE path = ?", (value,)).fetchone()
+        if row is None and create:
+            # Its record follows (put_dump) in the same transaction.
+            cursor = self._db.execute(
+                "INSERT INTO dumps (path, size, mtime_ns, sha256, entries, problems) VALUES (?, -1, -1, '', 0, '[]')",
+                (value,),
+            )
+            return cursor.lastrowid
+        return int(row[0]) if row else None
+
     def remove_dump(self, path: str) -> set[str]:
         """Forget a dump; returns the IDs of the papers it held."""
         ids = self.papers_in(path)
-        value = _path_value(path)
-        self._db.execute("DELETE FROM occurrences WHERE path = ?", (value,))
-        self._db.execute("DELETE FROM dumps WHERE path = ?", (value,))
+        number = self._dump_number(path)
+        if number is not None:
+            self._db.execute("DELETE FROM occurrences WHERE dump = ?", (number,))
+            self._db.execute("DELETE FROM dumps WHERE id = ?", (number,))
         return ids
 
     def papers_in(self, path: str) -> set[str]:
-        rows = self._db.execute("SELECT paper_id FROM occurrences WHERE path = ?", (_path_value(path),))
-        return {pid for (pid,) in rows}
+        number = self._dump_number(path)
+        if number is None:
+            return set()
+        return {pid for (pid,) in self._db.execute("SELECT paper_id FROM occurrences WHERE dump = ?", (number,))}
 
     def replace_entries(self, path: str, entries: Iterable[Entry]) -> None:
-        value = _path_value(path)
-        self._db.execute("DELETE FROM occurrences WHERE path = ?", (value,))
+        number = self._dump_number(path, create=True)
+        self._db.execute("DELETE FROM occurrences WHERE dump = ?", (number,))
         self._db.executemany(
-            "INSERT INTO occurrences VALUES (?, ?, ?, ?, ?, ?)",
-            ((value, e.paper_id, e.title, e.abstract, e.line, _meta_json(e.meta)) for e in entries),
+            "INSERT INTO occurrences VALUES (?, ?, ?, ?)",
+            ((number, e.paper_id, e.line, _pack(e.title, e.abstract, e.meta)) for e in entries),
         )
 
     # papers ------------------------------------------------------------
@@ -194,20 +228,21 @@ class Catalog:
         complete abstract over a cut one over none, then the newest dump;
         details the chosen save lacks come from the others, newest first."""
         wanted = list(paper_ids)
-        rows: list[tuple[str, str, str, str | bytes, str | None, int, str]] = []
+        rows: list[tuple[str, bytes, str | bytes, str | None, int]] = []
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             marks = ",".join("?" * len(chunk))
             rows.extend(
                 self._db.execute(
-                    "SELECT o.paper_id, o.title, o.abstract, o.path, d.date, o.line, o.meta "
-                    "FROM occurrences o JOIN dumps d ON d.path = o.path "
+                    "SELECT o.paper_id, o.body, d.path, d.date, o.line "
+                    "FROM occurrences o JOIN dumps d ON d.id = o.dump "
                     f"WHERE o.paper_id IN ({marks})",
                     chunk,
                 )
             )
-        grouped: dict[str, list[tuple[str, str, str, str | None, int, str]]] = {}
-        for pid, title, abstract, path, date, line, meta in rows:
+        grouped: dict[str, list[tuple[str, str, str, str | None, int, PaperMeta]]] = {}
+        for pid, body, path, date, line in rows:
+            title, abstract, meta = _unpack(body)
             grouped.setdefault(pid, []).append((title, abstract, _path_text(path), date, line, meta))
         papers: dict[str, Paper] = {}
         for pid, found in grouped.items():
@@ -218,26 +253,15 @@ class Catalog:
                 if all(a.path != path for a in appearances):
                     appearances.append(DumpAppearance(path, dt.date.fromisoformat(date) if date else None, line))
             best = max(found, key=lambda o: abstract_rank(o[1]))  # the first (newest) of the best
-            details = _meta_from_json(best[5])
+            details = best[5]
             for other in found:
                 if other is not best:
-                    details = details.filled_from(_meta_from_json(other[5]))
+                    details = details.filled_from(other[5])
             papers[pid] = Paper(pid, best[0], best[1], tuple(appearances), details)
         return papers
 
     def all_paper_ids(self) -> set[str]:
         return {pid for (pid,) in self._db.execute("SELECT DISTINCT paper_id FROM occurrences")}
-
-
-def _meta_json(meta: PaperMeta) -> str:
-    return json.dumps(meta.to_dict(), ensure_ascii=False, separators=(",", ":"))
-
-
-def _meta_from_json(text: str) -> PaperMeta:
-    try:
-        return PaperMeta.from_dict(json.loads(text))
-    except ValueError:
-        return PaperMeta()
 
 
 def _record(row: tuple[str | bytes, int, int, str, str | None, int, str]) -> DumpRecord:
