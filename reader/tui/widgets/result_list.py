@@ -33,10 +33,14 @@ class Row:
     starred: bool
     seen: bool
     date: str
+    new: bool = False  # arrived since the last visit, not decided on
+    repeat: bool = False  # listed on more than one day
 
 
 STAR = "★"
 UNSEEN = "●"
+NEW = "✦"
+REPEAT = "↻"
 LOADING = Row("", False, True, "")  # drawn until the row's fetch comes back
 
 
@@ -63,11 +67,13 @@ class ResultList(ScrollView, can_focus=True):
     cursor: reactive[int] = reactive(0, always_update=True)
 
     class Highlighted(Message):
-        """The cursor moved to a paper (None: the list is empty)."""
+        """The cursor moved to a paper (None: the list is empty). `landed`: it
+        was put there by new results, not moved by the user."""
 
-        def __init__(self, paper_id: str | None) -> None:
+        def __init__(self, paper_id: str | None, landed: bool = False) -> None:
             super().__init__()
             self.paper_id = paper_id
+            self.landed = landed
 
     class Selected(Message):
         """The user opened a paper (Enter or a double click)."""
@@ -89,6 +95,7 @@ class ResultList(ScrollView, can_focus=True):
         self.empty_text = "No papers"
         self._rows: dict[str, Row] = {}
         self._asked: set[str] = set()
+        self._landing = False
 
     # content -----------------------------------------------------------
     def set_ids(self, ids: Sequence[str], keep: str | None = None, rows: Mapping[str, Row] | None = None) -> None:
@@ -104,7 +111,9 @@ class ResultList(ScrollView, can_focus=True):
         self.virtual_size = Size(self.size.width, len(self.ids))
         kept = keep is not None and keep in self.ids
         self.scroll_to(y=top if kept else 0, animate=False, immediate=True)
+        self._landing = True
         self.cursor = self.ids.index(keep) if keep is not None and kept else 0
+        self._landing = False
         self.refresh()
 
     def add_rows(self, rows: Mapping[str, Row], replace: bool = False) -> None:
@@ -134,7 +143,7 @@ class ResultList(ScrollView, can_focus=True):
         self.refresh_line(old)
         self.refresh_line(new)
         self._show_cursor()
-        self.post_message(self.Highlighted(self.current))
+        self.post_message(self.Highlighted(self.current, self._landing))
 
     def _show_cursor(self) -> None:
         """Scroll (as little as needed) to bring the cursor's row into view."""
@@ -226,13 +235,15 @@ class ResultList(ScrollView, can_focus=True):
         unseen_style = line_style + self.get_component_rich_style("result-list--unseen", partial=True)
         date_style = line_style + self.get_component_rich_style("result-list--date", partial=True)
         date = f" {row.date} " if row.date else " "
+        if row.repeat:
+            date = f" {REPEAT}{date}"
         title_width = max(1, width - 3 - cell_len(date))
         title = row.title
         if cell_len(title) > title_width:
             title = set_cell_size(title, title_width - 1) + "…"
         segments = [
             Segment(STAR if row.starred else " ", star_style),
-            Segment(" " if row.seen else UNSEEN, unseen_style),
+            Segment(NEW if row.new else " " if row.seen else UNSEEN, unseen_style),
             Segment(" ", line_style),
             Segment(set_cell_size(title, title_width), line_style),
             Segment(date, date_style),
