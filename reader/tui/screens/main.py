@@ -7,9 +7,11 @@ redraws the status line. No action calls either by hand.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from textual import events, on, work
@@ -27,11 +29,13 @@ from ...core.library import Library
 from ...core.locations import bundled_dumps
 from ...core.models import IndexReport
 from ...core.text import printable
+from ...core.triage import day_summary, dump_days, new_first, new_summary, step_day
 from ...core.views import FILTERS, SORTS, Filter, Sort
 from ..commands import MAIN_COMMANDS, PAPER_COMMANDS, QUIT
 from ..widgets.paper_list import Listing, PaperList, Source
 from ..widgets.result_list import ResultList
 from ..widgets.search_bar import SearchBar
+from ..writes import in_writer
 from .list_screen import PaperListScreen
 
 SEARCH_DEBOUNCE = 0.15
@@ -77,7 +81,19 @@ def search_source(search: Search) -> Source:
             if text.strip():
                 lines.append("Try fewer words, OR, a wildcard (neur*) or a fuzzy term (word~).")
         empty = printable("\n".join(lines))
-        return Listing(result.ids, result.total_in_library, parsed, result.notices, empty, request=search)
+        ids = result.ids
+        if not text.strip() and filter is Filter.ALL and sort in (Sort.RELEVANCE, Sort.DATE):
+            ids = new_first(ids, library.new_ids())  # the default view: the morning's new papers on top
+        listing = Listing(ids, result.total_in_library, parsed, result.notices, empty, request=search)
+        summary = new_summary(library)
+        day = query_day(text)
+        if day is not None:
+            summary = " · ".join(
+                part
+                for part in (day_summary(day, library.papers(result.ids).values(), library.new_ids()), summary)
+                if part
+            )
+        return replace(listing, summary=summary)
 
     return source
 
@@ -106,6 +122,23 @@ EMPTY_LIBRARY = (
     "To add a folder of saved Daily Papers pages, quit (q) and run: papers FOLDER"
 )
 INDEXING = "Reading your dumps: papers appear here as they are indexed."
+
+
+def query_day(text: str) -> dt.date | None:
+    """The one day a query's `date:DAY` names (None without one, or for a range)."""
+    for word in text.split():
+        if word.startswith("date:"):
+            with contextlib.suppress(ValueError):
+                return dt.date.fromisoformat(word[5:])
+    return None
+
+
+def without_filter_terms(text: str) -> tuple[str, Filter | None]:
+    """The query without the `f` cycle's filter words, and the filter it held."""
+    terms = {f.term: f for f in FILTERS.values() if f.term}
+    words = text.split()
+    found = next((terms[word] for word in reversed(words) if word in terms), None)
+    return " ".join(word for word in words if word not in terms), found
 
 
 class MainScreen(PaperListScreen):
@@ -143,6 +176,7 @@ class MainScreen(PaperListScreen):
         self.total = 0
         self.shown: Search | None = None  # what the list on screen was searched with
         self._search_timer: Timer | None = None
+        self.new_summary = ""  # "3 new since Mar 13 09:12"
 
     def compose(self) -> ComposeResult:
         yield SearchBar(id="search")
@@ -155,6 +189,7 @@ class MainScreen(PaperListScreen):
 
     def on_mount(self) -> None:
         self.results.focus()
+        self.begin_visit()
         self.start_search()
         self._check_samples()
         if self.index_on_start:
@@ -168,7 +203,8 @@ class MainScreen(PaperListScreen):
         self._search_timer = self.set_timer(SEARCH_DEBOUNCE, self.start_search)
 
     def watch_filter(self, filter: Filter) -> None:
-        self.notify(f"Showing {filter.label}", timeout=1.5, markup=False)
+        if filter is not Filter.ALL:
+            self.notify(f"Showing {filter.label}", timeout=1.5, markup=False)
         self.start_search()
 
     def watch_sort(self, sort: Sort) -> None:
@@ -193,6 +229,18 @@ class MainScreen(PaperListScreen):
         samples = self.library.dump_locations() == [bundled_dumps()]
         self.app.call_from_thread(setattr, self, "samples", samples)
 
+    @work(group="visit")
+    async def begin_visit(self) -> None:
+        """Record this opening of the app (what is new counts from the last one
+        over), then count again: the first search may have run before it."""
+        library = self.library
+        try:
+            await in_writer(library.begin_visit)
+        except PapersError as error:
+            self.notify(f"Could not record this visit: {error}", severity="warning", markup=False)
+            return
+        self.start_search()
+
     # searching -------------------------------------------------------------
     @on(Input.Changed, "#search")
     def query_changed(self, event: Input.Changed) -> None:
@@ -209,12 +257,17 @@ class MainScreen(PaperListScreen):
     def listed(self, event: PaperList.Listed) -> None:
         listing = event.listing
         self.total = listing.total
+        self.new_summary = listing.summary
         if isinstance(listing.request, Search):
             self.shown = listing.request
         # The list itself says when nothing matches; the status adds the notices.
         self.message = "; ".join(listing.notices) if listing.total else ""
         self._say_why_empty()
         self.update_status()
+
+    @on(ResultList.Highlighted)
+    def cursor_moved(self) -> None:
+        self.update_status()  # the position it shows
 
     def _say_why_empty(self) -> None:
         """An empty library says whether papers are on their way or how to add some."""
@@ -241,7 +294,12 @@ class MainScreen(PaperListScreen):
             self.paper_list.set_status(Content("Searching…"))
             return
         what = "sample papers" if self.samples else "papers"
-        parts = [f"{len(self.results.ids)} of {self.total} {what}"]
+        results = self.results
+        parts = [f"{len(results.ids)} of {self.total} {what}"]
+        if results.current is not None:
+            parts.insert(0, f"{results.cursor + 1} / {len(results.ids)}")  # where the cursor is
+        if self.new_summary:
+            parts.append(self.new_summary)
         if shown.text.strip():
             parts.append(f"query {shown.text.strip()!r}")
         if shown.filter is not Filter.ALL:
@@ -305,7 +363,35 @@ class MainScreen(PaperListScreen):
         self.set_class(event.size.height < SHORT, "-short")
 
     def action_cycle_filter(self) -> None:
-        self.filter = _next(list(FILTERS.values()), self.filter)
+        """The next filter; one the query language can say is written into
+        the search bar, so the query that runs is the one on screen."""
+        search = self.query_one("#search", Input)  # its value: keys pressed fast see each other's change
+        words, shown = without_filter_terms(search.value)
+        chosen = _next(list(FILTERS.values()), shown or self.filter)
+        if chosen.term:
+            self.filter = Filter.ALL
+            text = f"{words} {chosen.term}".strip()
+        else:
+            self.filter = chosen
+            text = words
+        search.value = text
+
+    def action_step_day(self, step: int) -> None:
+        """Show the day of dumps before / after the one in the query (the newest
+        without one), as `date:DAY` in the search bar."""
+        self._step_day(self.query_one("#search", Input).value, step)
+
+    @work(thread=True, exclusive=True, group="day")
+    def _step_day(self, text: str, step: int) -> None:
+        day = step_day(dump_days(self.library.locations.catalog_path), query_day(text), step)
+        if day is None:
+            self.app.call_from_thread(self.notify, "No earlier day" if step < 0 else "No later day", timeout=2)
+            return
+        words = " ".join(word for word in text.split() if not word.startswith("date:"))
+        self.app.call_from_thread(self._set_query, f"{words} date:{day.isoformat()}".strip())
+
+    def _set_query(self, text: str) -> None:
+        self.query_one("#search", Input).value = text
 
     def action_cycle_sort(self) -> None:
         self.sort = _next(list(SORTS.values()), self.sort)

@@ -30,6 +30,7 @@ from ...core.library import Library
 from ...core.models import UserState
 from ...core.search import ParsedQuery
 from ...core.text import printable
+from ...core.triage import is_repeat
 from ..writes import in_writer
 from .paper_view import Detail, PaperView, read_detail
 from .result_list import ResultList, Row
@@ -52,15 +53,18 @@ class Listing:
     # query): the status line describes the listing on screen by it, and a
     # reload of the same request keeps the cursor where it was.
     request: object = None
+    summary: str = ""  # what is new, for the status line
 
 
 Source = Callable[[Library], Listing]
 
 
-def read_rows(library: Library, paper_ids: Sequence[str]) -> dict[str, Row]:
-    """The list rows of some papers (worker side: reads the index and the store)."""
+def read_rows(library: Library, paper_ids: Sequence[str], parsed: ParsedQuery | None = None) -> dict[str, Row]:
+    """The list rows of some papers, the words of `parsed` marked in their
+    titles (worker side: reads the index and the store)."""
     papers = library.papers(paper_ids)
     states = library.states(paper_ids)
+    unknown = library.unknown(paper_ids)  # new unless the user decided on it
     rows: dict[str, Row] = {}
     for pid in paper_ids:
         paper = papers.get(pid)
@@ -69,11 +73,15 @@ def read_rows(library: Library, paper_ids: Sequence[str]) -> dict[str, Row]:
             continue
         state = states.get(pid, UserState(pid))
         date = paper.newest_date
+        title = printable(paper.title)  # one character for one: the spans still fit
         rows[pid] = Row(
-            title=printable(paper.title),
+            title=title,
             starred=state.starred,
             seen=state.seen_at is not None,
             date=date.isoformat() if date else "",
+            new=pid in unknown and not (state.starred or state.seen_at or state.note),
+            repeat=is_repeat(paper),
+            matches=tuple(library.highlights(title, parsed, "title")) if parsed is not None else (),
         )
     return rows
 
@@ -138,6 +146,10 @@ class PaperList(Vertical):
         self._seen_timer: Timer | None = None
         self._store_version: int | None = None
         self._following = False
+        # The paper the cursor landed on when a list was shown: the user has
+        # not chosen it, so it is not marked seen until they move to it
+        # (or open it, or press the seen key).
+        self._landed: str | None = None
 
     def compose(self) -> ComposeResult:
         with Container(id="panes"):
@@ -190,7 +202,7 @@ class PaperList(Vertical):
         worker = get_current_worker()
         try:
             listing = source(self.library)
-            rows = read_rows(self.library, _around(listing.ids, keep, height))
+            rows = read_rows(self.library, _around(listing.ids, keep, height), listing.parsed)
         except PapersError as problem:
             if not worker.is_cancelled:
                 self.post_message(self.Failed(str(problem)))
@@ -216,7 +228,7 @@ class PaperList(Vertical):
     @work(thread=True, group="rows")
     def _fetch_rows(self, paper_ids: list[str], replace: bool = False) -> None:
         try:
-            rows = read_rows(self.library, paper_ids)
+            rows = read_rows(self.library, paper_ids, self.parsed)
         except PapersError:
             rows = {pid: Row(printable(pid), False, True, "") for pid in paper_ids}
         if not get_current_worker().is_cancelled:
@@ -262,6 +274,7 @@ class PaperList(Vertical):
     # the detail pane -------------------------------------------------------
     @on(ResultList.Highlighted)
     def _highlighted(self, event: ResultList.Highlighted) -> None:
+        self._landed = event.paper_id if event.landed else None
         self.show(event.paper_id)
         self.screen.refresh_bindings()  # commands that need a paper may have changed
 
@@ -297,7 +310,8 @@ class PaperList(Vertical):
             return
         self.detail = event.detail
         self.paper_view.show(event.detail.content, keep_scroll=event.keep_scroll)
-        if event.detail.state.seen_at is None:
+        if event.detail.state.seen_at is None and not event.keep_scroll and event.paper_id != self._landed:
+            # Only a paper newly shown is looked at: a redraw after "mark unseen" is not.
             paper_id = event.paper_id
             self._seen_timer = self.set_timer(SEEN_AFTER, lambda: self._seen_after_a_look(paper_id))
 

@@ -24,6 +24,7 @@ from ...core.links import urls
 from ...core.models import Paper, PaperMeta, UserState
 from ...core.search import ParsedQuery
 from ...core.text import printable
+from ...core.triage import appearance_line
 
 HIT = "bold $text on $warning-muted"
 
@@ -79,13 +80,16 @@ def paper_content(
         marks.append((f"★ starred {state.starred_at.astimezone():%Y-%m-%d}", "bold $warning"))
     else:
         marks.append(("☆ not starred", "$text-muted"))
-    marks.append(("seen" if state.seen_at else "● new", "$text-muted" if state.seen_at else "bold $success"))
+    marks.append(("seen" if state.seen_at else "● not seen", "$text-muted" if state.seen_at else "bold $success"))
     marks.append((f"ID {printable(paper.id)}", "$text-muted"))
     parts.append(Content("  ·  ").join(Content.styled(text, style) for text, style in marks))
     parts.append(Content("\n"))
     details = meta_lines(paper.meta)
     if details:
         parts.append(Content.styled("\n".join(details) + "\n", "$text-muted"))
+    seen_days = appearance_line(paper)
+    if seen_days:
+        parts.append(Content.styled(seen_days + "\n", "$text-muted"))
     for dump in paper.dumps:
         when = dump.date.isoformat() if dump.date else "undated"
         parts.append(Content.styled(f"in {when}  {printable(PurePath(dump.path).name)}\n", "$text-muted"))
