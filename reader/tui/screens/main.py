@@ -122,6 +122,7 @@ EMPTY_LIBRARY = (
     "To add a folder of saved Daily Papers pages, quit (q) and run: papers FOLDER"
 )
 INDEXING = "Reading your dumps: papers appear here as they are indexed."
+MERGING = "merging the index"
 
 
 def query_day(text: str) -> dt.date | None:
@@ -415,7 +416,7 @@ class MainScreen(PaperListScreen):
         def progress(step: Progress) -> None:
             nonlocal last
             now = time.monotonic()
-            if step.phase in {"saved", "done"} or now - last > 0.1:
+            if step.phase in {"saved", "done", "merge"} or now - last > 0.1:
                 last = now
                 self.post_message(self._Indexed(step=step))
 
@@ -428,6 +429,11 @@ class MainScreen(PaperListScreen):
             self.post_message(self._Indexed(failed=f"indexing failed: {error!r}"))
             return
         self.post_message(self._Indexed(report=report))
+        # Commits merge nothing (to stay quick): many small parts are merged
+        # here, while searches go on. Housekeeping: a failure waits for the next run.
+        with contextlib.suppress(Exception):
+            self.library.merge(progress)
+        self.post_message(self._Indexed(step=Progress("merged", 0, 0)))
 
     @on(_Indexed)
     def indexed(self, event: _Indexed) -> None:
@@ -439,6 +445,9 @@ class MainScreen(PaperListScreen):
             self.index_failed(event.failed)
 
     def show_progress(self, step: Progress) -> None:
+        if step.phase in {"merge", "merged"}:
+            self.indexing = MERGING if step.phase == "merge" else ("" if self.indexing == MERGING else self.indexing)
+            return
         if step.phase == "saved":
             # A batch is committed: what is done is searchable now.
             self.library.reload()

@@ -1,0 +1,111 @@
+"""The app stays usable while an index build and a background merge run."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from pathlib import Path
+
+import pytest
+
+from benchmarks.index_speed import write_dumps
+from reader.core import index as index_module
+from reader.core.index import MAX_SEGMENTS, Progress, open_index
+from reader.core.library import Library
+from reader.core.locations import Locations
+from reader.core.models import IndexReport
+from reader.tui.app import PapersApp
+from tests.tui.conftest import main_screen, settle
+
+DUMPS = MAX_SEGMENTS + 4
+
+
+def segment_count(locations: Locations) -> int:
+    index = open_index(locations.index_dir)
+    assert index is not None
+    return len(index._segments())
+
+
+@pytest.fixture
+def many_parts(isolated_dirs: Locations, dumps: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The sample dumps and a folder of small dumps, committed one dump at a time."""
+    folder = dumps.parent / "many"
+    folder.mkdir()
+    write_dumps(folder, DUMPS * 10, DUMPS)
+    monkeypatch.setattr(index_module, "BATCH_PAPERS", 1)
+    Library(isolated_dirs).index([dumps, folder])
+    assert segment_count(isolated_dirs) > MAX_SEGMENTS
+    return folder
+
+
+async def wait_until(event: threading.Event) -> None:
+    while not event.is_set():
+        await asyncio.sleep(0.02)
+
+
+async def test_typing_updates_the_list_while_an_index_build_and_a_merge_run(
+    isolated_dirs: Locations, many_parts: Path
+) -> None:
+    """Another process (here a thread with its own Library, as `papers index`
+    would be) adds a dump and merges the index; each is held in the middle
+    until the user has searched, and each search answers."""
+    app = PapersApp(Library(isolated_dirs), index_on_start=False)
+    in_build, in_merge, go_on = threading.Event(), threading.Event(), threading.Event()
+    done: list[object] = []
+
+    def hold(step: Progress) -> None:
+        if step.phase == "index" and not in_build.is_set():
+            in_build.set()
+            go_on.wait(60)
+            go_on.clear()
+        if step.detail == "saving the merged index" and not in_merge.is_set():
+            in_merge.set()
+            go_on.wait(60)
+
+    def other_process() -> None:
+        other = Library(isolated_dirs)
+        done.append(other.index(progress=hold))
+        done.append(other.merge(hold))
+
+    write_dumps(many_parts, 10, 1, seed=5, offset=DUMPS)
+    worker = threading.Thread(target=other_process, daemon=True)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        results = main_screen(app).results
+        everything = len(results.ids)
+        worker.start()
+
+        await wait_until(in_build)
+        await pilot.press("slash", *"model")
+        await settle(pilot)
+        during_build = list(results.ids)
+        assert 0 < len(during_build) < everything and main_screen(app).shown is not None
+        assert main_screen(app).shown.text == "model"  # type: ignore[union-attr]
+        go_on.set()
+
+        await wait_until(in_merge)
+        await pilot.press(*["backspace" for _ in "model"], *"language")
+        await settle(pilot)
+        assert main_screen(app).shown.text == "language"  # type: ignore[union-attr]
+        during_merge = list(results.ids)
+        assert during_merge and during_merge != during_build
+        go_on.set()
+
+        worker.join(60)
+        assert len(done) == 2 and isinstance(done[0], IndexReport) and done[0].added == 10
+        assert getattr(done[1], "merged", 0) > 0
+        await pilot.press(*["backspace" for _ in "language"])
+        await settle(pilot)
+        assert len(results.ids) == everything + 10  # the new dump's papers, after the merge
+    assert segment_count(isolated_dirs) <= MAX_SEGMENTS // 2 + 1
+
+
+async def test_the_app_merges_after_its_start_up_indexing(isolated_dirs: Locations, many_parts: Path) -> None:
+    app = PapersApp(Library(isolated_dirs), index_on_start=True)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        await settle(pilot)
+        screen = main_screen(app)
+        assert screen.indexing == ""
+        assert len(screen.results.ids) == 160 + DUMPS * 10
+    assert segment_count(isolated_dirs) <= MAX_SEGMENTS // 2 + 1
