@@ -260,6 +260,10 @@ class Catalog:
             papers[pid] = Paper(pid, best[0], best[1], tuple(appearances), details)
         return papers
 
+    def paper_count(self) -> int:
+        """How many papers the catalog holds (counted by SQLite, not in Python)."""
+        return int(self._db.execute("SELECT COUNT(DISTINCT paper_id) FROM occurrences").fetchone()[0])
+
     def all_paper_ids(self) -> set[str]:
         return {pid for (pid,) in self._db.execute("SELECT DISTINCT paper_id FROM occurrences")}
 
