@@ -52,6 +52,11 @@ INDEX_NAME = "papers"
 # Papers per commit: big enough to keep segments few, small enough that a
 # first run on a big folder becomes searchable within a minute or so.
 BATCH_PAPERS = int(os.environ.get("PAPERS_INDEX_BATCH", "5000"))
+# A long run (many dumps to read) commits its first papers sooner: a new
+# folder is searchable within seconds (commits merge nothing, so a small one
+# costs little).
+FIRST_BATCH_PAPERS = 300
+LONG_RUN_DUMPS = 20
 # A batch with this many new papers is written by two child processes when
 # the machine has two cores (measured in benchmarks/index_speed.py).
 PARALLEL_MIN = 1_000
@@ -558,6 +563,7 @@ class Indexer:
         gone = [path for path in known if path not in present]
 
         batch = _Batch(index, self.index_dir, catalog, self.progress, clear)
+        first_batch = min(FIRST_BATCH_PAPERS, BATCH_PAPERS) if len(to_read) >= LONG_RUN_DUMPS else BATCH_PAPERS
         read = entries = 0
         for number, (file, key, stat) in enumerate(to_read, start=1):
             self.progress(Progress("read", number - 1, len(to_read), file.name))
@@ -568,7 +574,7 @@ class Indexer:
                 read += 1
                 entries += got
             # A rebuild commits once, at the end: the old index serves until then.
-            if batch.size >= BATCH_PAPERS and not clear:
+            if batch.size >= (first_batch if batch.commits == 0 else BATCH_PAPERS) and not clear:
                 batch.commit()
         for path in gone:
             batch.remove_dump(path)
@@ -869,6 +875,7 @@ class _Batch:
         # out the same is not rewritten (an update costs ~4.6 ms a paper).
         self.previous: dict[str, bytes] = {}
         self.size = 0
+        self.commits = 0  # of batches that wrote papers
         self.added = self.updated = self.removed = 0
         self.notes: list[str] = []
         self._open = False
@@ -927,6 +934,7 @@ class _Batch:
         finally:
             self._open = False
         if self.touched or self.clear:
+            self.commits += 1
             write_snapshot(self.index, self.index_dir, before)
             # What this batch wrote is searchable from here on.
             self.progress(Progress("saved", self.added + self.updated, 0, ""))

@@ -154,3 +154,22 @@ def test_leftovers_of_a_killed_merge_are_cleared(many_parts: tuple[Library, Path
     assert library.merge().merged
     assert not work.exists()
     shutil.rmtree(work, ignore_errors=True)
+
+
+def test_a_long_first_run_makes_its_first_papers_searchable_early(isolated_dirs: Locations, tmp_path: Path) -> None:
+    """Many dumps to read: the first commit comes after a few hundred papers,
+    not after a whole batch."""
+    folder = tmp_path / "long"
+    folder.mkdir()
+    write_dumps(folder, index_module.LONG_RUN_DUMPS * 20, index_module.LONG_RUN_DUMPS)
+    searchable: list[int] = []
+    library = Library(isolated_dirs)
+
+    def progress(step: Progress) -> None:
+        if step.phase == "saved":
+            searchable.append(Library(isolated_dirs).total())
+
+    library.index([folder], progress=progress)
+    assert len(searchable) == 2
+    assert index_module.FIRST_BATCH_PAPERS <= searchable[0] < index_module.FIRST_BATCH_PAPERS + 20
+    assert searchable[1] == library.total() == index_module.LONG_RUN_DUMPS * 20
