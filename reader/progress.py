@@ -23,6 +23,7 @@ _LABELS = {
     "index": "indexing papers",
     "commit": "saving",
     "merge": "merging the index",
+    "merge-save": "saving the merged index",
 }
 LINES_ENV = "PAPERS_PROGRESS"
 

@@ -717,15 +717,15 @@ def merge_segments(cache_dir: Path, progress: ProgressCallback | None = None, li
             toc = whoosh.index.TOC.read(storage, INDEX_NAME)
         except Exception:  # noqa: BLE001 - no index, or one the next indexer rebuilds
             return MergeReport(gave_up="no readable index")
+        work = cache_dir / "merging"
+        shutil.rmtree(work, ignore_errors=True)  # what a killed merge left
         chosen = segments_to_merge(toc.segments, limit)
         if not chosen:
             return MergeReport(segments=len(toc.segments))
-        work = cache_dir / "merging"
-        shutil.rmtree(work, ignore_errors=True)  # what a killed merge left
         work.mkdir()
         try:
             merged, documents = _write_merged(storage, toc.schema, chosen, work, progress)
-            progress(Progress("merge", len(chosen), len(chosen), "saving the merged index"))
+            progress(Progress("merge-save", len(chosen), len(chosen), "saving the merged index"))
             with writer_lock(cache_dir, MERGE_WAIT):
                 return _commit_merge(cache_dir, storage, chosen, merged, documents, work)
         finally:

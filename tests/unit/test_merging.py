@@ -77,7 +77,7 @@ def test_the_background_merge_keeps_every_answer(many_parts: tuple[Library, Path
     report = library.merge(steps.append)
     assert report.merged == DUMPS - MAX_SEGMENTS // 2 + 1 and report.documents == report.merged * 10
     assert report.segments == MAX_SEGMENTS // 2 == len(segment_ids(library.locations))
-    assert steps and {step.phase for step in steps} == {"merge"}
+    assert steps and {step.phase for step in steps} == {"merge", "merge-save"}
     assert every_hit(library) == expected
     assert every_hit(Library(library.locations)) == expected
     assert_generation_file_matches(library.locations)

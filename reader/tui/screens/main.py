@@ -416,7 +416,7 @@ class MainScreen(PaperListScreen):
         def progress(step: Progress) -> None:
             nonlocal last
             now = time.monotonic()
-            if step.phase in {"saved", "done", "merge"} or now - last > 0.1:
+            if step.phase in {"saved", "done", "merge", "merge-save"} or now - last > 0.1:
                 last = now
                 self.post_message(self._Indexed(step=step))
 
@@ -445,8 +445,8 @@ class MainScreen(PaperListScreen):
             self.index_failed(event.failed)
 
     def show_progress(self, step: Progress) -> None:
-        if step.phase in {"merge", "merged"}:
-            self.indexing = MERGING if step.phase == "merge" else ("" if self.indexing == MERGING else self.indexing)
+        if step.phase in {"merge", "merge-save", "merged"}:
+            self.indexing = MERGING if step.phase != "merged" else ("" if self.indexing == MERGING else self.indexing)
             return
         if step.phase == "saved":
             # A batch is committed: what is done is searchable now.
