@@ -16,6 +16,7 @@ them in step with `reader/tui/screens/main.py` when that path changes.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import platform
@@ -32,6 +33,7 @@ from typing import Any
 
 from whoosh.query import NullQuery
 
+import reader
 from benchmarks.builds import Build, corpus_key, corpus_papers, load_build, measure, whoosh_version
 from benchmarks.corpus import Generator, Source, cache_root, corpus
 from benchmarks.first_paint import hello_world, time_to_text
@@ -248,6 +250,10 @@ def keystroke_figures(run: Run, library: Library, bare: BareSearch, repeat: int)
 
 # first screen ------------------------------------------------------------------
 def first_screen_figure(run: Run, library: Library, dumps: Path, cache: Path, repeat: int) -> None:
+    # As installed: pip writes the bytecode of a package it installs, but this
+    # editable checkout may run with PYTHONDONTWRITEBYTECODE (then every start
+    # compiles ~70 modules: ~0.2 s that a user never pays).
+    compileall.compile_dir(str(Path(reader.__file__).parent), quiet=1)
     ids = library.search("").ids[:SCREEN_ROWS]
     needles = [paper.title[:24] for paper in library.papers(ids).values()]
     work = Path(tempfile.mkdtemp(prefix="papers-bench-"))
@@ -410,6 +416,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=0, help="runs per query (default: 5 at 10k, 3 above)")
     parser.add_argument("--reuse", action="store_true", help="reuse cached first-index builds and their timings")
     parser.add_argument("--dumps", type=Path, help="a folder of dumps instead of the generated corpus")
+    parser.add_argument("--skip-keystrokes", action="store_true", help="only the start-up, indexing and size figures")
     args = parser.parse_args()
     dumps = args.dumps.resolve() if args.dumps else corpus(args.papers)
     run = Run(0, machine())
@@ -423,7 +430,8 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="papers-bench-"))
     try:
         library = Library(Locations(work / "data", Path(app.folder), work / "config"))
-        keystroke_figures(run, library, BareSearch(Path(bare.folder)), repeat)
+        if not args.skip_keystrokes:
+            keystroke_figures(run, library, BareSearch(Path(bare.folder)), repeat)
         first_screen_figure(run, library, dumps, Path(app.folder), repeat)
         library.close()
     finally:
