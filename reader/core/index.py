@@ -51,7 +51,7 @@ INDEX_VERSION = 2
 INDEX_NAME = "papers"
 # Papers per commit: big enough to keep segments few, small enough that a
 # first run on a big folder becomes searchable within a minute or so.
-BATCH_PAPERS = int(os.environ.get("PAPERS_INDEX_BATCH", "5000"))
+BATCH_PAPERS = int(os.environ.get("PAPERS_INDEX_BATCH", "10000"))
 # A long run (many dumps to read) commits its first papers sooner: a new
 # folder is searchable within seconds (commits merge nothing, so a small one
 # costs little).
@@ -672,9 +672,13 @@ def _settle_merge(catalog: Catalog, generation: int) -> None:
     catalog.commit()
 
 
-# More segments than this are merged in the background (a search reads every
-# segment; each commit that merges nothing adds one).
+# Small segments (a day's dump, a repair) are merged in the background when
+# there are more than MAX_SEGMENTS of them: each commit adds one, and a search
+# reads every segment. Bigger ones (a first index's batches) are left alone:
+# merging them rewrites everything (270 s of CPU at 100,000 papers) for
+# searches that segment count barely changes (docs/benchmarks.md).
 MAX_SEGMENTS = 8
+SMALL_SEGMENT = 500
 MERGE_WAIT = 3600.0  # seconds a finished merge waits for an indexer to let go
 
 
@@ -689,13 +693,11 @@ class MergeReport:
 
 
 def segments_to_merge(segments: Sequence[Any], limit: int = MAX_SEGMENTS) -> list[Any]:
-    """The smallest segments, enough of them that at most half of `limit`
-    remain after merging them into one; none while there are at most
-    `limit`. A big segment is rewritten only among others of its size."""
-    if len(segments) <= limit:
-        return []
-    ordered = sorted(segments, key=lambda segment: segment.doc_count_all())
-    return ordered[: len(segments) - limit // 2 + 1]
+    """The small segments, once there are more than `limit` of them (merged
+    into one, which grows past SMALL_SEGMENT after a few rounds: a paper is
+    rewritten a few times at most)."""
+    small = [segment for segment in segments if segment.doc_count_all() < SMALL_SEGMENT]
+    return small if len(small) > limit else []
 
 
 def merge_segments(cache_dir: Path, progress: ProgressCallback | None = None, limit: int = MAX_SEGMENTS) -> MergeReport:

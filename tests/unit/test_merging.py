@@ -75,8 +75,8 @@ def test_the_background_merge_keeps_every_answer(many_parts: tuple[Library, Path
     expected = every_hit(library)
     steps: list[Progress] = []
     report = library.merge(steps.append)
-    assert report.merged == DUMPS - MAX_SEGMENTS // 2 + 1 and report.documents == report.merged * 10
-    assert report.segments == MAX_SEGMENTS // 2 == len(segment_ids(library.locations))
+    assert report.merged == DUMPS and report.documents == DUMPS * 10
+    assert report.segments == 1 == len(segment_ids(library.locations))
     assert steps and {step.phase for step in steps} == {"merge", "merge-save"}
     assert every_hit(library) == expected
     assert every_hit(Library(library.locations)) == expected
@@ -85,6 +85,22 @@ def test_the_background_merge_keeps_every_answer(many_parts: tuple[Library, Path
     again = library.index()
     assert (again.rebuilt_because, again.dumps_read, again.added, again.repaired) == ("", 0, 0, 0)
     assert library.merge().merged == 0  # few parts now: nothing to merge
+
+
+def test_big_segments_are_left_alone(many_parts: tuple[Library, Path]) -> None:
+    """A first index's batches are not rewritten: only small parts merge."""
+    library, folder = many_parts
+    library.merge()  # one small part of DUMPS * 10 papers
+    write_dumps(folder, index_module.SMALL_SEGMENT, 1, seed=9, offset=DUMPS)  # one big part
+    library.index()
+    big = segment_ids(library.locations)[1]
+    for day in range(MAX_SEGMENTS + 1):
+        write_dumps(folder, 10, 1, seed=20 + day, offset=DUMPS + 1 + day)  # small parts
+        library.index()
+    assert len(segment_ids(library.locations)) == MAX_SEGMENTS + 3
+    report = library.merge()
+    assert report.merged == MAX_SEGMENTS + 2  # every part but the big one
+    assert segment_ids(library.locations)[0] == big and report.segments == 2
 
 
 def test_papers_changed_during_a_merge_stay_changed(many_parts: tuple[Library, Path]) -> None:

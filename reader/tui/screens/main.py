@@ -177,6 +177,7 @@ class MainScreen(PaperListScreen):
         self.total = 0
         self.shown: Search | None = None  # what the list on screen was searched with
         self._search_timer: Timer | None = None
+        self._index_after_first_list = False
         self.new_summary = ""  # "3 new since Mar 13 09:12"
 
     def compose(self) -> ComposeResult:
@@ -195,7 +196,7 @@ class MainScreen(PaperListScreen):
         self._check_samples()
         if self.index_on_start:
             self.indexing = "checking the dumps…"
-            self.run_index()
+            self._index_after_first_list = True  # the check would slow the first paint (~0.4 s at 100k papers)
 
     # state -----------------------------------------------------------------
     def watch_query_text(self) -> None:
@@ -256,6 +257,7 @@ class MainScreen(PaperListScreen):
 
     @on(PaperList.Listed)
     def listed(self, event: PaperList.Listed) -> None:
+        self._start_index_once()
         listing = event.listing
         self.total = listing.total
         self.new_summary = listing.summary
@@ -284,8 +286,14 @@ class MainScreen(PaperListScreen):
 
     @on(PaperList.Failed)
     def search_failed(self, event: PaperList.Failed) -> None:
+        self._start_index_once()
         # A query that cannot be read keeps the last good results.
         self.message = event.message
+
+    def _start_index_once(self) -> None:
+        if self._index_after_first_list:
+            self._index_after_first_list = False
+            self.run_index()
 
     def update_status(self) -> None:
         """The status line describes the list on screen: the search it came
