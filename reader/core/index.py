@@ -51,7 +51,7 @@ INDEX_VERSION = 2
 INDEX_NAME = "papers"
 # Papers per commit: big enough to keep segments few, small enough that a
 # first run on a big folder becomes searchable within a minute or so.
-BATCH_PAPERS = int(os.environ.get("PAPERS_INDEX_BATCH", "10000"))
+BATCH_PAPERS = int(os.environ.get("PAPERS_INDEX_BATCH", "5000"))
 # A long run (many dumps to read) commits its first papers sooner: a new
 # folder is searchable within seconds (commits merge nothing, so a small one
 # costs little).
