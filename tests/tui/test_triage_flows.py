@@ -212,3 +212,31 @@ async def test_the_app_opens_on_the_new_papers_at_the_top(isolated_dirs: Locatio
         assert top == ["Morning Paper One About Caches", "Morning Paper Two About Kernels", cards(3, 0)[2].title]
         assert results.cursor == 0 and results.scroll_offset.y == 0
         assert len(results.ids) == 162  # the rest follow, newest dump first
+
+
+async def test_papers_indexed_at_start_are_opened_on_until_the_user_moves(
+    isolated_dirs: Locations, dumps: Path
+) -> None:
+    # Item 1: the overnight dump is read by the start-up index; the cursor
+    # goes to its new papers at the top, unless the user has moved already.
+    library = Library(isolated_dirs)
+    library.index([dumps])
+    library.begin_visit()
+    library.end_visit()
+    deck = cards(3, 0, MORNING)
+    fresh = [
+        deck[2],
+        type(deck[0])(**{**deck[0].__dict__, "title": "Morning Paper One About Caches", "arxiv_id": "2403.20001"}),
+    ]
+    write(dumps / "morning.json", api_json(fresh, page_date=MORNING))
+    app = PapersApp(Library(isolated_dirs), config=Config(), index_on_start=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        results = main_screen(app).results
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if len(results.ids) == 161 and "indexing" not in status_text(app):
+                break
+        await settle(pilot)
+        assert results.current is not None
+        assert app.library.paper(results.current).title == "Morning Paper One About Caches"
+        assert results.cursor == 0

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TypeVar
 
 from textual import events, on, work
@@ -22,6 +24,7 @@ from textual.message import Message
 from textual.reactive import var
 from textual.timer import Timer
 from textual.widgets import Footer, Input
+from textual.worker import get_current_worker
 
 from ...core.errors import PapersError
 from ...core.index import Progress
@@ -31,6 +34,7 @@ from ...core.models import IndexReport
 from ...core.text import printable
 from ...core.triage import day_summary, dump_days, new_first, new_summary, step_day
 from ...core.views import FILTERS, SORTS, Filter, Sort
+from ...core.watch import watch_saves
 from ..commands import MAIN_COMMANDS, PAPER_COMMANDS, QUIT
 from ..widgets.paper_list import Listing, PaperList, Source
 from ..widgets.result_list import ResultList
@@ -85,15 +89,7 @@ def search_source(search: Search) -> Source:
         if not text.strip() and filter is Filter.ALL and sort in (Sort.RELEVANCE, Sort.DATE):
             ids = new_first(ids, library.new_ids())  # the default view: the morning's new papers on top
         listing = Listing(ids, result.total_in_library, parsed, result.notices, empty, request=search)
-        summary = new_summary(library)
-        day = query_day(text)
-        if day is not None:
-            summary = " · ".join(
-                part
-                for part in (day_summary(day, library.papers(result.ids).values(), library.new_ids()), summary)
-                if part
-            )
-        return replace(listing, summary=summary)
+        return replace(listing, summary=summary_of(library, text, ids))
 
     return source
 
@@ -122,6 +118,18 @@ EMPTY_LIBRARY = (
     "To add a folder of saved Daily Papers pages, quit (q) and run: papers FOLDER"
 )
 INDEXING = "Reading your dumps: papers appear here as they are indexed."
+
+
+def summary_of(library: Library, text: str, ids: Sequence[str]) -> str:
+    """What is new since the last visit and, for a query of one day, what
+    that day holds (worker side: reads the index and the store)."""
+    summary = new_summary(library)
+    day = query_day(text)
+    if day is None:
+        return summary
+    return " · ".join(
+        part for part in (day_summary(day, library.papers(ids).values(), library.new_ids()), summary) if part
+    )
 
 
 def query_day(text: str) -> dt.date | None:
@@ -177,6 +185,9 @@ class MainScreen(PaperListScreen):
         self.shown: Search | None = None  # what the list on screen was searched with
         self._search_timer: Timer | None = None
         self.new_summary = ""  # "3 new since Mar 13 09:12"
+        self._stop_watching = threading.Event()
+        self._index_again = False  # saves changed while an index run was going
+        self._moved = False  # the user moved the cursor in the list on screen
 
     def compose(self) -> ComposeResult:
         yield SearchBar(id="search")
@@ -194,6 +205,43 @@ class MainScreen(PaperListScreen):
         self._check_samples()
         if self.index_on_start:
             self.indexing = "checking the dumps…"
+            self.run_index()
+            self.follow_saves()  # and the index stays up to date while the app is open
+
+    def on_unmount(self) -> None:
+        self._stop_watching.set()
+
+    # saves made while the app is open ---------------------------------------
+    class _SavesChanged(Message):
+        pass
+
+    @work(thread=True, group="watch")
+    def follow_saves(self) -> None:
+        """Index again when a save is added, changed or removed in the dump folders."""
+        worker = get_current_worker()
+        stop = self._stop_watching
+
+        class Stop:  # the app cancels its workers when it closes, before it unmounts the screen
+            def is_set(self) -> bool:
+                return worker.is_cancelled or stop.is_set()
+
+        try:
+            locations = self.library.dump_locations()
+            watch_saves(locations, self._saves_changed_in_thread, Stop())
+        except (OSError, RuntimeError, PapersError) as error:
+            # Too many watches (inotify's limit), a folder gone: saves are still read at the next start.
+            message = f"New saves will be read at the next start (the folders cannot be watched: {error})"
+            self.app.call_from_thread(self.notify, message, severity="warning", markup=False)
+
+    def _saves_changed_in_thread(self, _paths: set[Path]) -> None:
+        self.post_message(self._SavesChanged())
+
+    @on(_SavesChanged)
+    def saves_changed(self) -> None:
+        if self.indexing:
+            self._index_again = True
+        else:
+            self.indexing = "reading a new save…"
             self.run_index()
 
     # state -----------------------------------------------------------------
@@ -249,8 +297,9 @@ class MainScreen(PaperListScreen):
     def start_search(self) -> None:
         search = Search(self.query_text, self.sort, self.filter)
         # The same search again (a new dump, a changed mark) keeps the cursor
-        # on its paper; a new one starts at its best hit.
-        keep = self.results.current if search == self.shown else None
+        # on the paper the user moved to; a new one, or one the user has not
+        # moved in yet, starts at the top (where a new dump's papers go).
+        keep = self.results.current if search == self.shown and self._moved else None
         self.paper_list.load(search_source(search), keep=keep)
 
     @on(PaperList.Listed)
@@ -259,14 +308,44 @@ class MainScreen(PaperListScreen):
         self.total = listing.total
         self.new_summary = listing.summary
         if isinstance(listing.request, Search):
+            if listing.request != self.shown:
+                self._moved = False
             self.shown = listing.request
         # The list itself says when nothing matches; the status adds the notices.
         self.message = "; ".join(listing.notices) if listing.total else ""
         self._say_why_empty()
         self.update_status()
 
+    @on(PaperList.Refreshed)
+    def marks_refreshed(self) -> None:
+        # A star, a seen mark or a note (here or elsewhere) decides on a new paper.
+        if self.shown is not None:
+            self.refresh_summary(self.shown.text, tuple(self.results.ids))
+
+    @work(thread=True, exclusive=True, group="summary")
+    def refresh_summary(self, text: str, ids: tuple[str, ...]) -> None:
+        summary = summary_of(self.library, text, ids)
+        self.app.call_from_thread(self._set_summary, summary)
+
+    def _set_summary(self, summary: str) -> None:
+        self.new_summary = summary
+        self.update_status()
+
+    @on(PaperList.IndexChanged)
+    def index_changed(self) -> None:
+        # Another process indexed (or rebuilt) the library: show what it holds
+        # now. The app's own index run searches again as it commits.
+        if not self.indexing:
+            self.start_search()
+
+    @on(PaperList.BusyChanged)
+    def busy_changed(self) -> None:
+        self.update_status()  # a slow search is said to be running, then no more
+
     @on(ResultList.Highlighted)
-    def cursor_moved(self) -> None:
+    def cursor_moved(self, event: ResultList.Highlighted) -> None:
+        if not event.landed:
+            self._moved = True
         self.update_status()  # the position it shows
 
     def _say_why_empty(self) -> None:
@@ -307,6 +386,8 @@ class MainScreen(PaperListScreen):
         parts.append(f"sort: {shown.sort.label}")
         if self.indexing:
             parts.append(self.indexing)
+        if self.paper_list.busy:
+            parts.append(f"searching {self.query_text.strip()!r}…" if self.query_text.strip() else "searching…")
         status = Content(printable(" · ".join(parts)))
         if self.message:
             status = Content.assemble(status, (f"  {printable(self.message)}", "bold $warning"))
@@ -454,6 +535,9 @@ class MainScreen(PaperListScreen):
     def _index_finished(self) -> None:
         self.paper_list.progress.remove_class("-active")
         self.indexing = ""
+        if self._index_again:
+            self._index_again = False
+            self.call_later(self.saves_changed)
 
     def index_done(self, report: IndexReport) -> None:
         self._index_finished()
