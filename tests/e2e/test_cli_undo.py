@@ -181,3 +181,21 @@ def test_backup_and_restore_keep_working_and_leave_the_journal_behind(dumps: Pat
     assert restored["starred"] is True and restored["note"] == "a note"
     assert papers("undo").returncode == 0  # and undo goes on in the first one
     assert shown(pid)["note"] is None
+
+
+def test_titles_and_notes_from_outside_reach_the_terminal_without_escapes(dumps: Path, tmp_path: Path) -> None:
+    from tests.e2e.terminal_bytes import run_on_pty
+    from tests.robustness.test_escapes_cli import EVIL
+
+    papers("index", str(dumps))
+    backup = tmp_path / "evil-backup.json"
+    kept = {"id": "0123456789ab", "title": f"Kept Paper {EVIL}", "starred_at": "2024-03-14T09:30:00+00:00"}
+    backup.write_text(json.dumps({"kind": "papers-backup", "version": 1, "stars": [kept], "notes": [], "seen": []}))
+    assert papers("restore", str(backup)).returncode == 0
+    assert papers("note", "0123456789ab", "--set", f"a note {EVIL}").returncode == 0
+    assert papers("unstar", "0123456789ab").returncode == 0
+    for args in (("undo", "--list"), ("seen", "0123456789ab"), ("undo",), ("undo",), ("undo", "--json")):
+        captured = run_on_pty(*args)
+        assert captured.code == 0, (args, captured.output)
+        assert b"Kept Paper" in captured.output, args
+        assert captured.unsafe() == [], (args, captured.output)
