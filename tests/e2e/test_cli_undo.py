@@ -199,3 +199,19 @@ def test_titles_and_notes_from_outside_reach_the_terminal_without_escapes(dumps:
         assert captured.code == 0, (args, captured.output)
         assert b"Kept Paper" in captured.output, args
         assert captured.unsafe() == [], (args, captured.output)
+
+
+def test_a_note_edited_in_the_editor_is_undone(dumps: Path, tmp_path: Path) -> None:
+    papers("index", str(dumps))
+    (pid,) = ids("title:hopper", 1)
+    papers("note", pid, "--set", "typed at the shell")
+    editor = tmp_path / "editor.sh"
+    editor.write_text("#!/bin/sh\nprintf 'rewritten in the editor' > \"$1\"\n")
+    editor.chmod(0o755)
+    env = dict(os.environ, EDITOR=str(editor))
+    env.pop("VISUAL", None)
+    assert papers("note", pid, "--edit", env=env).returncode == 0
+    assert shown(pid)["note"] == "rewritten in the editor"
+    undo = papers("undo")
+    assert undo.returncode == 0 and undo.stderr.startswith(f"undid: note edit of {pid}")
+    assert shown(pid)["note"] == "typed at the shell"

@@ -11,6 +11,7 @@ import pytest
 
 from reader.core import journal
 from reader.core.backup import backup_json, restore_json
+from reader.core.errors import StoreError
 from reader.core.store import Store
 
 
@@ -222,3 +223,30 @@ def test_a_change_and_its_journal_row_are_one_transaction(store_path: Path) -> N
         db.execute("DROP TRIGGER no_journal")
         db.commit()
         db.close()
+
+
+def test_an_undo_that_fails_half_way_puts_nothing_back(store_path: Path) -> None:
+    """The values put back and the entries marked undone are one transaction:
+    a failure after the first value (here, marking it undone) leaves both."""
+    with cli_store(store_path, batch="one command") as store:
+        store.star("p1", "One")
+        store.star("p2", "Two")
+    db = sqlite3.connect(store_path)
+    db.execute(
+        "CREATE TRIGGER no_undo BEFORE UPDATE OF undone_at ON changes WHEN NEW.paper_id = 'p1' "
+        "BEGIN SELECT RAISE(ABORT, 'disk gone'); END"
+    )
+    db.commit()
+    try:
+        with Store(store_path) as store:
+            with pytest.raises(StoreError, match="disk gone"):
+                store.undo_last(journal.CLI)
+            assert set(store.starred()) == {"p1", "p2"}  # p2 was put back first, and rolled back
+            assert len(store.changes(journal.CLI)) == 2
+    finally:
+        db.execute("DROP TRIGGER no_undo")
+        db.commit()
+        db.close()
+    with Store(store_path) as store:
+        undo = store.undo_last(journal.CLI)
+        assert undo is not None and undo.applied and store.starred() == {}
