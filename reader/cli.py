@@ -573,7 +573,7 @@ def _by(step: journal.Step) -> str:
     since = step.since
     if since is None:
         return ""
-    who = "in the app" if since.origin == journal.APP else "by a papers command"
+    who = "by a papers command" if since.origin == journal.CLI else "in the app"
     return f" {who} at {since.at.astimezone():%Y-%m-%d %H:%M}"
 
 
