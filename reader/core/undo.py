@@ -4,6 +4,9 @@ The app records each change it made (after the store committed it) and undo
 puts back what was there before, as a change of its own. A change another
 window made since is not overwritten blindly: undo sets the old value, which
 is what the user asked for, and says what it did.
+
+The store also journals every change (reader/core/journal.py): that is how
+`papers undo`, a new process each time, finds the CLI's own last change.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+from . import journal
 from .models import Paper
 from .store import Store
 
@@ -27,11 +31,8 @@ class Change:
     after: bool | str
 
     def describe(self) -> str:
-        if self.kind == "star":
-            return "star" if self.after else "unstar"
-        if self.kind == "seen":
-            return "mark seen" if self.after else "mark unseen"
-        return "note edit"
+        """The words the CLI's journal uses too: "star", "mark unseen", "note clear"."""
+        return journal.describe(self.kind, bool(self.after))
 
 
 class UndoLog:
