@@ -14,8 +14,9 @@ from reader.core.locations import Locations
 from reader.tui.app import PapersApp
 from reader.tui.screens.triage import TriageScreen
 from reader.tui.widgets.paper_view import PaperView
-from tests.tui.conftest import main_screen, settle
+from tests.tui.conftest import burst, main_screen, settle
 from tests.tui.test_triage_flows import MORNING, yesterday_then_a_new_dump
+from tests.tui.test_worker_rule import handles_on_this_thread, marks, until, write_lock_held
 
 LOOK = 0.6  # longer than the look that marks a paper chosen in the main list seen
 
@@ -216,3 +217,43 @@ async def test_the_new_papers_triaged_stay_listed_and_the_count_drops(isolated_d
         assert screen.results.current == new[-1]
         assert screen.results._rows[new[0]].starred and screen.results._rows[new[1]].seen
         assert "0 new since" in str(screen.query_one("#status", Static).render())
+
+
+async def test_a_burst_of_keys_is_a_pass(isolated_dirs: Locations, dumps: Path) -> None:
+    # Keys typed faster than papers are read each act on the paper they were meant for.
+    library = yesterday_then_a_new_dump(isolated_dirs, dumps)
+    app = PapersApp(library, config=Config(), index_on_start=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        first, second, third = await open_day(app, pilot)
+        await burst(pilot, "t", "s", "x", "s")
+        await settle(pilot)
+        assert "3 reviewed: 2 kept, 1 skipped" in shown(app)
+        assert library.store.starred().keys() == {first, third}
+        assert {first, second, third} <= library.store.seen()
+
+
+async def test_triage_keeps_moving_while_another_process_holds_the_write_lock(
+    isolated_dirs: Locations, dumps: Path
+) -> None:
+    library = yesterday_then_a_new_dump(isolated_dirs, dumps)
+    store_path = isolated_dirs.store_path
+    app = PapersApp(library, config=Config(), index_on_start=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        first, second, third = await open_day(app, pilot)
+        starred_before, seen_before = marks(store_path)
+        with write_lock_held(store_path) as holder:
+            await pilot.press("t")
+            await until(pilot, lambda: "1 / 3" in progress(app))
+            await pilot.press("s", "x", "b", "b", "x", "x", "s")
+            await until(pilot, lambda: "end of the list" in progress(app))
+            assert marks(store_path) == (starred_before, seen_before)  # the writes really are waiting
+            assert holder.stdin is not None
+            holder.stdin.write("\n")
+            holder.stdin.flush()
+            holder.wait(timeout=30)
+            await settle(pilot, 0.5)
+        starred, seen = marks(store_path)
+        assert starred - starred_before == {first, third}
+        assert {first, second, third} <= seen
+        assert "3 reviewed: 2 kept, 1 skipped" in shown(app)  # skipped after a keep: still kept (and starred)
+        assert handles_on_this_thread(app) == []

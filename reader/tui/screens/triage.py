@@ -177,7 +177,10 @@ class TriageScreen(PaperScreen, inherit_bindings=False):
         paper_id = self.current_paper_id()
         if paper_id is None:
             return
-        self.decisions[paper_id] = decision
+        # Skipping a paper kept before (back to it, then on) leaves it kept:
+        # skip never unstars, and the summary says what the store holds.
+        if self.decisions.get(paper_id) != KEPT:
+            self.decisions[paper_id] = decision
         self._write_decision(paper_id, decision)
         self._move_to(self.index + 1)
 
