@@ -11,6 +11,8 @@ from textual.widgets import Input, Static
 
 from reader.core.config import Config
 from reader.core.locations import Locations
+from reader.core.models import Paper
+from reader.core.triage import appearance_line
 from reader.tui.app import PapersApp
 from reader.tui.screens.triage import TriageScreen
 from reader.tui.widgets.paper_view import PaperView
@@ -34,6 +36,15 @@ def progress(app: PapersApp) -> str:
 def shown(app: PapersApp) -> str:
     """The text of the triage view (the paper, or the summary)."""
     return str(triage_screen(app).query_one("#paper-body", Static).render())
+
+
+def assert_shows(app: PapersApp, paper: Paper) -> None:
+    """The view shows the paper: title, authors, upvotes, its days, the whole abstract."""
+    text = " ".join(shown(app).split())
+    assert paper.title in text and " ".join(paper.abstract.split()) in text
+    assert appearance_line(paper) in text
+    assert all(author in text for author in paper.meta.authors[:3])
+    assert paper.meta.upvotes is None or f"▲ {paper.meta.upvotes}" in text
 
 
 def toasts(app: PapersApp) -> list[str]:
@@ -62,14 +73,18 @@ async def test_a_whole_pass_with_keep_skip_and_undo(isolated_dirs: Locations, du
         await settle(pilot)
         assert "1 / 3" in progress(app)
         assert titles[first] in shown(app)
+        papers = library.papers([first, second, third])
+        assert_shows(app, papers[first])
         await pilot.press("s")  # keep: starred, seen, on to the next
         await settle(pilot)
         assert "2 / 3" in progress(app) and "1 kept · 0 skipped" in progress(app)
-        assert titles[second] in shown(app)
+        assert_shows(app, papers[second])
         assert first in store.starred() and first in store.seen()
         await pilot.press("x")  # skip: seen, not starred
         await settle(pilot)
         assert "3 / 3" in progress(app)
+        assert_shows(app, papers[third])
+        assert "again" in appearance_line(papers[third])  # the repeat among them
         assert second in store.seen() and second not in store.starred()
 
         await pilot.press("u")  # the skip taken back: unseen, and shown again

@@ -62,6 +62,7 @@ class TriageScreen(PaperScreen, inherit_bindings=False):
     def __init__(self, library: Library, ids: Sequence[str], start: int, parsed: ParsedQuery | None) -> None:
         super().__init__(library)
         self.ids = tuple(ids)
+        self.positions = {pid: index for index, pid in enumerate(self.ids)}  # a long list: no scan a key
         self.start = max(0, min(start, len(self.ids)))
         self.index = self.start
         self.parsed = parsed
@@ -90,8 +91,8 @@ class TriageScreen(PaperScreen, inherit_bindings=False):
     def counts(self) -> tuple[int, int, int]:
         """Kept, skipped, and the papers from the pass's start not reviewed yet."""
         kept = sum(1 for decision in self.decisions.values() if decision == KEPT)
-        left = sum(1 for pid in self.ids[self.start :] if pid not in self.decisions)
-        return kept, len(self.decisions) - kept, left
+        reviewed_since_start = sum(1 for pid in self.decisions if self.positions[pid] >= self.start)
+        return kept, len(self.decisions) - kept, len(self.ids) - self.start - reviewed_since_start
 
     def summary(self) -> str:
         return summary_text(*self.counts())
@@ -228,8 +229,8 @@ class TriageScreen(PaperScreen, inherit_bindings=False):
             return
         paper_id = change.paper.id
         self.decisions.pop(paper_id, None)
-        if paper_id in self.ids:
-            self._move_to(self.ids.index(paper_id))
+        if paper_id in self.positions:
+            self._move_to(self.positions[paper_id])
         else:
             self._show_progress()
         left = len(library.undo)
