@@ -15,7 +15,7 @@ from reader.core.locations import Locations
 from reader.tui.app import PapersApp
 from reader.tui.widgets.result_list import NEW, UNSEEN
 from tests.saves_builder import api_json, cards, write
-from tests.tui.conftest import main_screen, settle
+from tests.tui.conftest import MakeApp, main_screen, settle
 
 MORNING = dt.date(2024, 3, 21)
 
@@ -24,9 +24,10 @@ def status_text(app: PapersApp) -> str:
     return str(main_screen(app).query_one("#status", Static).render())
 
 
-def yesterday_then_a_new_dump(locations: Locations, dumps: Path) -> Library:
+def yesterday_then_a_new_dump(locations: Locations, dumps: Path, repeat_first: bool = False) -> Library:
     """Yesterday: the sample dumps indexed and visited. Overnight: a dump of
-    two papers never seen before and one of the samples (a repeat)."""
+    two papers never seen before and one of the samples (a repeat), last on
+    the page or first."""
     library = Library(locations)
     library.index([dumps])
     library.begin_visit()
@@ -37,6 +38,8 @@ def yesterday_then_a_new_dump(locations: Locations, dumps: Path) -> Library:
         type(deck[1])(**{**deck[1].__dict__, "title": "Morning Paper Two About Kernels", "arxiv_id": "2403.20002"}),
         deck[2],  # already in the samples: a repeat, not new
     ]
+    if repeat_first:
+        fresh = [fresh[2], fresh[0], fresh[1]]
     stamp = dt.datetime.combine(MORNING, dt.time(8), dt.UTC)
     write(dumps / "morning.json", api_json(fresh, page_date=MORNING), stamp)
     fresh_library = Library(locations)
@@ -155,3 +158,57 @@ async def test_days_step_with_brackets(isolated_dirs: Locations, dumps: Path) ->
         await pilot.press("right_square_bracket")  # past the newest: said, nothing changes
         await settle(pilot)
         assert search.value == f"date:{MORNING}"
+
+
+async def test_the_status_line_says_where_the_cursor_is(make_app: MakeApp) -> None:
+    # Item 8: the list tells where you are.
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert status_text(app).startswith("1 / 160 · 160 of 160")
+        await pilot.press("j", "j")
+        await settle(pilot)
+        assert status_text(app).startswith("3 / 160 ·")
+        main_screen(app).query_one("#search", Input).value = "hopper"
+        await settle(pilot)
+        assert status_text(app).startswith("1 / 1 · 1 of 160")
+
+
+async def test_query_words_are_marked_in_the_list_rows(make_app: MakeApp) -> None:
+    # Item 8: query words highlighted in list rows as in the detail pane.
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        screen.query_one("#search", Input).value = "hopper gpu"
+        await settle(pilot)
+        results = screen.results
+        row = results._rows[results.ids[0]]
+        assert sorted(row.title[start:end].casefold() for start, end in row.matches) == ["gpu", "hopper"]
+        drawn = results.render_line(0)
+        plain = list(drawn)[0].style
+        assert plain is not None
+        marked = [s.text for s in drawn if s.style is not None and s.style.bgcolor != plain.bgcolor]
+        assert "Hopper" in marked and "GPU" in marked and len(marked) == 2
+        await pilot.resize_terminal(70, 40)  # the title is cut inside "GPU": no mark on the "…"
+        await settle(pilot)
+        drawn = results.render_line(0)
+        marked = [s.text for s in drawn if s.style is not None and s.style.bgcolor != plain.bgcolor]
+        assert marked == ["Hopper"] or "…" not in "".join(marked)
+        screen.query_one("#search", Input).value = ""
+        await settle(pilot)
+        assert all(not r.matches for r in results._rows.values())  # nothing to mark
+
+
+async def test_the_app_opens_on_the_new_papers_at_the_top(isolated_dirs: Locations, dumps: Path) -> None:
+    # Item 1: the new papers of the newest dump, in the page's order, first.
+    library = yesterday_then_a_new_dump(isolated_dirs, dumps, repeat_first=True)
+    app = PapersApp(library, config=Config(), index_on_start=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        results = main_screen(app).results
+        await settle(pilot)
+        top = [library.paper(pid).title for pid in results.ids[:3]]
+        assert top == ["Morning Paper One About Caches", "Morning Paper Two About Kernels", cards(3, 0)[2].title]
+        assert results.cursor == 0 and results.scroll_offset.y == 0
+        assert len(results.ids) == 162  # the rest follow, newest dump first

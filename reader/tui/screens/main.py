@@ -29,7 +29,7 @@ from ...core.library import Library
 from ...core.locations import bundled_dumps
 from ...core.models import IndexReport
 from ...core.text import printable
-from ...core.triage import day_summary, dump_days, new_summary, step_day
+from ...core.triage import day_summary, dump_days, new_first, new_summary, step_day
 from ...core.views import FILTERS, SORTS, Filter, Sort
 from ..commands import MAIN_COMMANDS, PAPER_COMMANDS, QUIT
 from ..widgets.paper_list import Listing, PaperList, Source
@@ -81,7 +81,10 @@ def search_source(search: Search) -> Source:
             if text.strip():
                 lines.append("Try fewer words, OR, a wildcard (neur*) or a fuzzy term (word~).")
         empty = printable("\n".join(lines))
-        listing = Listing(result.ids, result.total_in_library, parsed, result.notices, empty, request=search)
+        ids = result.ids
+        if not text.strip() and filter is Filter.ALL and sort in (Sort.RELEVANCE, Sort.DATE):
+            ids = new_first(ids, library.new_ids())  # the default view: the morning's new papers on top
+        listing = Listing(ids, result.total_in_library, parsed, result.notices, empty, request=search)
         summary = new_summary(library)
         day = query_day(text)
         if day is not None:
@@ -262,6 +265,10 @@ class MainScreen(PaperListScreen):
         self._say_why_empty()
         self.update_status()
 
+    @on(ResultList.Highlighted)
+    def cursor_moved(self) -> None:
+        self.update_status()  # the position it shows
+
     def _say_why_empty(self) -> None:
         """An empty library says whether papers are on their way or how to add some."""
         if self.shown is not None and self.total == 0:
@@ -287,7 +294,10 @@ class MainScreen(PaperListScreen):
             self.paper_list.set_status(Content("Searching…"))
             return
         what = "sample papers" if self.samples else "papers"
-        parts = [f"{len(self.results.ids)} of {self.total} {what}"]
+        results = self.results
+        parts = [f"{len(results.ids)} of {self.total} {what}"]
+        if results.current is not None:
+            parts.insert(0, f"{results.cursor + 1} / {len(results.ids)}")  # where the cursor is
         if self.new_summary:
             parts.append(self.new_summary)
         if shown.text.strip():

@@ -59,8 +59,9 @@ class Listing:
 Source = Callable[[Library], Listing]
 
 
-def read_rows(library: Library, paper_ids: Sequence[str]) -> dict[str, Row]:
-    """The list rows of some papers (worker side: reads the index and the store)."""
+def read_rows(library: Library, paper_ids: Sequence[str], parsed: ParsedQuery | None = None) -> dict[str, Row]:
+    """The list rows of some papers, the words of `parsed` marked in their
+    titles (worker side: reads the index and the store)."""
     papers = library.papers(paper_ids)
     states = library.states(paper_ids)
     unknown = library.unknown(paper_ids)  # new unless the user decided on it
@@ -72,13 +73,15 @@ def read_rows(library: Library, paper_ids: Sequence[str]) -> dict[str, Row]:
             continue
         state = states.get(pid, UserState(pid))
         date = paper.newest_date
+        title = printable(paper.title)  # one character for one: the spans still fit
         rows[pid] = Row(
-            title=printable(paper.title),
+            title=title,
             starred=state.starred,
             seen=state.seen_at is not None,
             date=date.isoformat() if date else "",
             new=pid in unknown and not (state.starred or state.seen_at or state.note),
             repeat=is_repeat(paper),
+            matches=tuple(library.highlights(title, parsed, "title")) if parsed is not None else (),
         )
     return rows
 
@@ -199,7 +202,7 @@ class PaperList(Vertical):
         worker = get_current_worker()
         try:
             listing = source(self.library)
-            rows = read_rows(self.library, _around(listing.ids, keep, height))
+            rows = read_rows(self.library, _around(listing.ids, keep, height), listing.parsed)
         except PapersError as problem:
             if not worker.is_cancelled:
                 self.post_message(self.Failed(str(problem)))
@@ -225,7 +228,7 @@ class PaperList(Vertical):
     @work(thread=True, group="rows")
     def _fetch_rows(self, paper_ids: list[str], replace: bool = False) -> None:
         try:
-            rows = read_rows(self.library, paper_ids)
+            rows = read_rows(self.library, paper_ids, self.parsed)
         except PapersError:
             rows = {pid: Row(printable(pid), False, True, "") for pid in paper_ids}
         if not get_current_worker().is_cancelled:

@@ -80,7 +80,7 @@ def paper_content(
         marks.append((f"★ starred {state.starred_at.astimezone():%Y-%m-%d}", "bold $warning"))
     else:
         marks.append(("☆ not starred", "$text-muted"))
-    marks.append(("seen" if state.seen_at else "● new", "$text-muted" if state.seen_at else "bold $success"))
+    marks.append(("seen" if state.seen_at else "● not seen", "$text-muted" if state.seen_at else "bold $success"))
     marks.append((f"ID {printable(paper.id)}", "$text-muted"))
     parts.append(Content("  ·  ").join(Content.styled(text, style) for text, style in marks))
     parts.append(Content("\n"))

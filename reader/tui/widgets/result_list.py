@@ -35,6 +35,7 @@ class Row:
     date: str
     new: bool = False  # arrived since the last visit, not decided on
     repeat: bool = False  # listed on more than one day
+    matches: tuple[tuple[int, int], ...] = ()  # the query's words in the title (character spans)
 
 
 STAR = "★"
@@ -62,6 +63,7 @@ class ResultList(ScrollView, can_focus=True):
         "result-list--unseen",
         "result-list--date",
         "result-list--empty",
+        "result-list--match",
     }
 
     cursor: reactive[int] = reactive(0, always_update=True)
@@ -239,13 +241,35 @@ class ResultList(ScrollView, can_focus=True):
             date = f" {REPEAT}{date}"
         title_width = max(1, width - 3 - cell_len(date))
         title = row.title
+        kept = len(title)  # characters of the real title drawn (not the "…")
         if cell_len(title) > title_width:
-            title = set_cell_size(title, title_width - 1) + "…"
+            title = set_cell_size(title, title_width - 1)
+            kept = len(title)
+            title += "…"
+        match_style = line_style + self.get_component_rich_style("result-list--match", partial=True)
         segments = [
             Segment(STAR if row.starred else " ", star_style),
             Segment(NEW if row.new else " " if row.seen else UNSEEN, unseen_style),
             Segment(" ", line_style),
-            Segment(set_cell_size(title, title_width), line_style),
+            *_title_segments(set_cell_size(title, title_width), row.matches, kept, line_style, match_style),
             Segment(date, date_style),
         ]
         return Strip(segments, width).crop(0, width)
+
+
+def _title_segments(
+    title: str, matches: Sequence[tuple[int, int]], kept: int, style: Style, match_style: Style
+) -> list[Segment]:
+    """The title with the query's words in `match_style`, marked within its
+    first `kept` characters (the rest was cut)."""
+    segments: list[Segment] = []
+    at = 0
+    for start, end in sorted(matches):
+        start, end = max(start, at), min(end, kept)
+        if start >= end:
+            continue
+        segments.append(Segment(title[at:start], style))
+        segments.append(Segment(title[start:end], match_style))
+        at = end
+    segments.append(Segment(title[at:], style))
+    return [segment for segment in segments if segment.text]
