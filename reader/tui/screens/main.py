@@ -474,6 +474,26 @@ class MainScreen(PaperListScreen):
     def _set_query(self, text: str) -> None:
         self.query_one("#search", Input).value = text
 
+    def action_quick_triage(self) -> None:
+        """The list one paper at a time, from the cursor (the top, as a list
+        opens): after an Esc midway the cursor is where the pass stopped, so
+        `t` goes on from there."""
+        from .triage import TriageScreen
+
+        results = self.results
+        triage = TriageScreen(self.library, results.ids, results.cursor, self.paper_list.parsed)
+        self.app.push_screen(triage, lambda _: self._triaged(triage.last_reviewed))
+
+    def _triaged(self, last: str | None) -> None:
+        # The same list, read again: rows redrawn (stars, seen), the new count
+        # in the status line, and the cursor put (not moved: putting it does
+        # not make a paper seen) on the last paper. An `is:new` list keeps the
+        # papers just decided on until the next search, as after a star.
+        if self.shown is None:
+            return
+        search, ids = search_source(self.shown), tuple(self.results.ids)
+        self.paper_list.load(lambda library: replace(search(library), ids=ids), keep=last)
+
     def action_cycle_sort(self) -> None:
         self.sort = _next(list(SORTS.values()), self.sort)
 
