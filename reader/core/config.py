@@ -274,6 +274,9 @@ class State:
     dumps: list[str] = field(default_factory=list)
     theme: str | None = None
     view: SavedView | None = None
+    # A wrong view is cosmetic: it never stops indexing or the app (the
+    # folders are what matters); it is reported and the next view replaces it.
+    view_problem: str = ""
 
     @classmethod
     def load(cls, path: Path) -> State:
@@ -304,8 +307,12 @@ class State:
         theme = data.get("theme")
         if theme is not None and not isinstance(theme, str):
             raise _refused(path, '"theme" must be a theme name')
-        view = data.get("view")
-        return cls(dumps=list(dumps), theme=theme, view=None if view is None else SavedView.from_json(path, view))
+        view, problem = data.get("view"), ""
+        try:
+            view = None if view is None else SavedView.from_json(path, view)
+        except PapersError as error:
+            view, problem = None, str(error)
+        return cls(dumps=list(dumps), theme=theme, view=view, view_problem=problem)
 
     def save(self, path: Path) -> None:
         """Write the whole state (callers change it through `update_state`)."""
@@ -414,4 +421,7 @@ def remember_view(path: Path, view: SavedView) -> None:
 def last_view(path: Path) -> SavedView | None:
     """The view the app was left on (None: none remembered). A state file
     that cannot be read is a PapersError naming it, and is kept as it is."""
-    return State.load(path).view
+    state = State.load(path)
+    if state.view_problem:
+        raise PapersError(state.view_problem)
+    return state.view

@@ -421,6 +421,26 @@ class Store:
         """Seen or not, whatever it was; returns whether anything changed."""
         return self.mark_seen(paper_id, title) if seen else self.mark_unseen(paper_id)
 
+    def set_seen_many(self, papers: Iterable[tuple[str, str]], seen: bool) -> list[str]:
+        """Seen or not for many papers (ID, title) in one transaction (one
+        disk sync, not one a paper); the IDs that changed."""
+        stamp = _stamp(now())
+        changed: list[str] = []
+        with self._write() as db:
+            for paper_id, title in papers:
+                if seen:
+                    cursor = db.execute("INSERT OR IGNORE INTO seen VALUES (?, ?, ?)", (paper_id, title, stamp))
+                    if cursor.rowcount > 0:
+                        self._journal(db, journal.SEEN, paper_id, title, None, stamp)
+                        changed.append(paper_id)
+                    continue
+                row = db.execute("SELECT title, seen_at FROM seen WHERE paper_id = ?", (paper_id,)).fetchone()
+                if row is not None:
+                    db.execute("DELETE FROM seen WHERE paper_id = ?", (paper_id,))
+                    self._journal(db, journal.SEEN, paper_id, str(row[0]), str(row[1]), None)
+                    changed.append(paper_id)
+        return changed
+
     @_reading
     def seen(self) -> set[str]:
         return {pid for (pid,) in self._db.execute("SELECT paper_id FROM seen")}

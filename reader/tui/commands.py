@@ -67,6 +67,7 @@ PAPER_COMMANDS: tuple[Command, ...] = (
     ),
     Command("copy", "y", "copy_paper", "Copy", "Copy the title and the page's link", False, needs_paper=True),
     Command("seen", "m", "toggle_seen", "Seen", "Mark the paper seen / not seen", False, needs_paper=True),
+    Command("all_seen", "M", "mark_all_seen", "All seen", "Mark every paper of the list seen (asks first)", False),
     Command(
         "undo",
         "u,ctrl+z",

@@ -65,7 +65,7 @@ def test_a_state_file_from_before_views_has_none(isolated_dirs: Locations) -> No
         ('{"day": 20240314}', '"view"."day" must be a day'),
     ],
 )
-def test_a_wrong_view_is_refused_naming_the_field_and_the_file_is_kept(
+def test_a_wrong_view_is_reported_naming_the_field_and_never_blocks_the_folders(
     isolated_dirs: Locations, view: str, field: str
 ) -> None:
     path = isolated_dirs.state_path
@@ -75,9 +75,10 @@ def test_a_wrong_view_is_refused_naming_the_field_and_the_file_is_kept(
     with pytest.raises(PapersError) as refused:
         last_view(path)
     assert str(refused.value).startswith(f"{path}: cannot be read") and field in str(refused.value)
-    with pytest.raises(PapersError, match="cannot be read"):
-        remember_view(path, VIEW)
-    assert path.read_bytes() == before
+    assert path.read_bytes() == before  # reading it changes nothing
+    assert State.load(path).dumps == ["/my/only/list"]  # a cosmetic setting does not stop indexing
+    remember_view(path, VIEW)  # the next view replaces the wrong one, and only it
+    assert last_view(path) == VIEW and State.load(path).dumps == ["/my/only/list"]
 
 
 def test_an_unreadable_state_file_is_refused_and_kept(isolated_dirs: Locations) -> None:

@@ -227,15 +227,16 @@ class TriageScreen(PaperScreen, inherit_bindings=False):
         if change is None:
             self.notify("Nothing to undo", timeout=2)
             return
-        paper_id = change.paper.id
-        self.decisions.pop(paper_id, None)
-        if paper_id in self.positions:
+        paper_id = change.paper_ids[0] if len(change.paper_ids) == 1 else None
+        if paper_id is not None:
+            self.decisions.pop(paper_id, None)
+        if paper_id is not None and paper_id in self.positions:
             self._move_to(self.positions[paper_id])
         else:
-            self._show_progress()
+            self._show_progress()  # a step of the list before triage (all marked seen) was undone
         left = len(library.undo)
         more = f" ({left} more to undo)" if left else ""
-        self.notify(f"Undone: {change.describe()} of {change.paper.title}{more}", markup=False, timeout=3)
+        self.notify(f"Undone: {change.notice()}{more}", markup=False, timeout=3)
 
     # opening a paper's page is seeing it ----------------------------------------
     def action_open_browser(self) -> None:
