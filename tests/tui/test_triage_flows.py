@@ -285,3 +285,23 @@ async def test_the_last_query_and_sort_come_back(make_app: MakeApp) -> None:
         assert screen.query_one("#search", Input).value == "kv cache date:2024-03-14"
         assert screen.sort.name == "date"
         assert "query 'kv cache date:2024-03-14'" in status_text(again)
+
+
+async def test_a_note_is_found_by_its_words_and_the_hit_is_highlighted(make_app: MakeApp) -> None:
+    # Item 6: plain words match notes too, and a hit in a note is highlighted in it.
+    app = make_app()
+    library = app.library
+    pid = library.search("hopper").ids[0]
+    library.store.save_note(pid, library.paper(pid).title, "Compare with the zebrafish kernels")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        screen.query_one("#search", Input).value = "zebrafish"  # in no title or abstract
+        await settle(pilot)
+        assert list(screen.results.ids) == [pid]
+        await settle(pilot)
+        detail = screen.paper_list.detail
+        assert detail is not None
+        plain = detail.content.plain
+        marked = {plain[span.start : span.end] for span in detail.content.spans if "warning-muted" in str(span.style)}
+        assert "zebrafish" in marked
