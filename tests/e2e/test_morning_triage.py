@@ -46,7 +46,9 @@ def test_a_morning_triaged_in_the_terminal(dumps: Path) -> None:
     with terminal([], size=(80, 24), env_extra={"COLUMNS": "80", "LINES": "24"}) as term:
         term.wait_for("2 new since", timeout=60)  # indexed at start, counted from yesterday's visit
         screen = term.wait_for(FRESH[0])
-        rows = [line for line in screen.splitlines() if "Morning Paper" in line]
+        rows = [
+            line for line in screen.splitlines() if "Morning Paper" in line and "2024-03-21" in line
+        ]  # not the detail
         assert len(rows) == 2 and FRESH[0] in rows[0]  # on top, in the page's order
         # Indexed while the app was open: no key was pressed yet, so the
         # cursor opens on them, and `t` triages from there.

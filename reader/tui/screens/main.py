@@ -201,7 +201,7 @@ class MainScreen(PaperListScreen):
         return self.paper_list.results
 
     def on_mount(self) -> None:
-        self.results.focus()
+        self.set_focus(self.results)  # at once: a key typed right after start lands after it
         self.begin_visit()
         self.start_search()
         self._check_samples()
