@@ -11,6 +11,7 @@ import datetime as dt
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import overload
 
@@ -42,8 +43,10 @@ from .search import (
     IdMap,
     PaperSearcher,
     ParsedQuery,
+    analysed,
     highlight_spans,
     parse_query,
+    text_matches,
 )
 from .store import Note, NoteSave, Store, Visit
 from .triage import new_ids
@@ -68,6 +71,9 @@ class Library:
         self.visit: Visit | None = None
         self.undo = UndoLog()  # the app's explicit changes, newest last
         self._known_cache: tuple[int, frozenset[str]] | None = None
+        # Each note's analysed words, by paper, with the note's time (threads
+        # may race to fill it: each writes a whole, correct entry).
+        self._note_words: dict[str, tuple[dt.datetime, list[str]]] = {}
 
     # dumps and indexing -------------------------------------------------
     def dump_locations(self) -> list[Path]:
@@ -139,6 +145,11 @@ class Library:
         except (OSError, sqlite3.OperationalError) as error:
             reason = getattr(error, "strerror", None) or str(error)
             raise PapersError(f"cannot merge the index in {self.locations.cache_dir} ({reason})") from error
+
+    def generation(self) -> int:
+        """The index generation on disk (-1: none): it changes with every
+        commit, this process's or another's."""
+        return disk_generation(self.locations.index_dir)
 
     def reload(self) -> None:
         """Let every thread open the index again (each search also checks
@@ -265,6 +276,8 @@ class Library:
             notice = "the index is empty, being rebuilt or unreadable: run `papers index`"
             return SearchResult(text, (), 0, (notice,))
         searcher, ids, scores, parsed = ranked
+        if not parsed.is_everything:
+            ids.extend(self._note_hits(parsed, ids))  # after the index's hits, newest note first
         filters = (filter, *terms.filters)
         facts = self._facts()
         for chosen in filters:
@@ -310,6 +323,25 @@ class Library:
             return searcher, ids, scores, parsed
         return None
 
+    def _note_hits(self, parsed: ParsedQuery, found: Sequence[str]) -> list[str]:
+        """Papers whose note matches the query, not among `found`."""
+        have = set(found)
+        hits: list[tuple[dt.datetime, str]] = []
+        notes = self.store.notes()
+        if not notes:
+            return []
+        query = parse_query(parsed.text).query  # wildcards and fuzzy words as typed, not the index's expansions
+        for note in notes:
+            if note.paper_id in have:
+                continue
+            cached = self._note_words.get(note.paper_id)
+            if cached is None or cached[0] != note.updated_at:
+                cached = (note.updated_at, analysed(note.text))  # a long note is read once per edit
+                self._note_words[note.paper_id] = cached
+            if text_matches(query, cached[1]):
+                hits.append((note.updated_at, note.paper_id))
+        return [pid for _at, pid in sorted(hits, reverse=True)]
+
     def _narrow(self, ids: list[str], filter: Filter) -> list[str]:
         return filter.narrow(ids, self._facts())
 
@@ -318,11 +350,14 @@ class Library:
         return Facts(self.store, self.papers, self.new_ids)
 
     def parse(self, text: str) -> ParsedQuery:
-        """The query as it will run (for highlighting): the one the last
-        search in this thread ran, if it was this text."""
+        """The query as it will run (for highlighting), with its `note:` texts."""
+        terms = split_terms(text)
+        return replace(self._parse_words(terms.words), note_words=terms.note_words)
+
+    def _parse_words(self, words: str) -> ParsedQuery:
+        """The words' query: the one the last search in this thread ran, if it was this text."""
         searcher = self._searcher()
         last: tuple[int, str, ParsedQuery] | None = getattr(self._local, "parsed", None)
-        words = split_terms(text).words
         if searcher and last and last[0] == searcher.generation and last[1] == words:
             return last[2]
         try:
@@ -334,6 +369,19 @@ class Library:
 
     def highlights(self, text: str, parsed: ParsedQuery, field: str = "abstract") -> list[tuple[int, int]]:
         return highlight_spans(text, parsed.terms().get(field, set()), field)
+
+    def note_highlights(self, note: str, parsed: ParsedQuery) -> list[tuple[int, int]]:
+        """Where a note matches the query: its words, as in an abstract, and the `note:` texts."""
+        spans = self.highlights(note, parsed)
+        folded = note.casefold()  # `note:` matches case-blind; casefold keeps the length for these scripts
+        for wanted in (w.casefold() for w in parsed.note_words if w):
+            if len(folded) != len(note):
+                break
+            at = folded.find(wanted)
+            while at >= 0:
+                spans.append((at, at + len(wanted)))
+                at = folded.find(wanted, at + len(wanted))
+        return sorted(spans)
 
     def suggest(self, text: str, budget: float | None = SUGGEST_BUDGET) -> list[str]:
         """Near, real words for unknown ones ("did you mean"), found within `budget` seconds."""

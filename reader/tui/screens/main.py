@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TypeVar
 
 from textual import events, on, work
@@ -22,7 +24,9 @@ from textual.message import Message
 from textual.reactive import var
 from textual.timer import Timer
 from textual.widgets import Footer, Input
+from textual.worker import get_current_worker
 
+from ...core.config import SavedView, last_view, remember_view
 from ...core.errors import PapersError
 from ...core.index import Progress
 from ...core.library import Library
@@ -30,7 +34,9 @@ from ...core.locations import bundled_dumps
 from ...core.models import IndexReport
 from ...core.text import printable
 from ...core.triage import day_summary, dump_days, new_first, new_summary, step_day
+from ...core.undo import SeenMany
 from ...core.views import FILTERS, SORTS, Filter, Sort
+from ...core.watch import watch_saves
 from ..commands import MAIN_COMMANDS, PAPER_COMMANDS, QUIT
 from ..widgets.paper_list import Listing, PaperList, Source
 from ..widgets.result_list import ResultList
@@ -85,15 +91,7 @@ def search_source(search: Search) -> Source:
         if not text.strip() and filter is Filter.ALL and sort in (Sort.RELEVANCE, Sort.DATE):
             ids = new_first(ids, library.new_ids())  # the default view: the morning's new papers on top
         listing = Listing(ids, result.total_in_library, parsed, result.notices, empty, request=search)
-        summary = new_summary(library)
-        day = query_day(text)
-        if day is not None:
-            summary = " · ".join(
-                part
-                for part in (day_summary(day, library.papers(result.ids).values(), library.new_ids()), summary)
-                if part
-            )
-        return replace(listing, summary=summary)
+        return replace(listing, summary=summary_of(library, text, ids))
 
     return source
 
@@ -123,6 +121,18 @@ EMPTY_LIBRARY = (
 )
 INDEXING = "Reading your dumps: papers appear here as they are indexed."
 MERGING = "merging the index"
+
+
+def summary_of(library: Library, text: str, ids: Sequence[str]) -> str:
+    """What is new since the last visit and, for a query of one day, what
+    that day holds (worker side: reads the index and the store)."""
+    summary = new_summary(library)
+    day = query_day(text)
+    if day is None:
+        return summary
+    return " · ".join(
+        part for part in (day_summary(day, library.papers(ids).values(), library.new_ids()), summary) if part
+    )
 
 
 def query_day(text: str) -> dt.date | None:
@@ -179,6 +189,9 @@ class MainScreen(PaperListScreen):
         self._search_timer: Timer | None = None
         self._index_after_first_list = False
         self.new_summary = ""  # "3 new since Mar 13 09:12"
+        self._stop_watching = threading.Event()
+        self._index_again = False  # saves changed while an index run was going
+        self._moved = False  # the user moved the cursor in the list on screen
 
     def compose(self) -> ComposeResult:
         yield SearchBar(id="search")
@@ -190,13 +203,46 @@ class MainScreen(PaperListScreen):
         return self.paper_list.results
 
     def on_mount(self) -> None:
-        self.results.focus()
+        self.set_focus(self.results)  # at once: a key typed right after start lands after it
         self.begin_visit()
         self.start_search()
         self._check_samples()
         if self.index_on_start:
             self.indexing = "checking the dumps…"
             self._index_after_first_list = True  # the check would slow the first paint (~0.4 s at 100k papers)
+
+    # saves made while the app is open ---------------------------------------
+    class _SavesChanged(Message):
+        pass
+
+    @work(thread=True, group="watch")
+    def follow_saves(self) -> None:
+        """Index again when a save is added, changed or removed in the dump folders."""
+        worker = get_current_worker()
+        stop = self._stop_watching
+
+        class Stop:  # the app cancels its workers when it closes, before it unmounts the screen
+            def is_set(self) -> bool:
+                return worker.is_cancelled or stop.is_set()
+
+        try:
+            locations = self.library.dump_locations()
+            watch_saves(locations, self._saves_changed_in_thread, Stop())
+        except (OSError, RuntimeError, PapersError) as error:
+            # Too many watches (inotify's limit), a folder gone: saves are still read at the next start.
+            message = f"New saves will be read at the next start (the folders cannot be watched: {error})"
+            self.app.call_from_thread(self.notify, message, severity="warning", markup=False)
+
+    def _saves_changed_in_thread(self, _paths: set[Path]) -> None:
+        self.post_message(self._SavesChanged())
+
+    @on(_SavesChanged)
+    def saves_changed(self) -> None:
+        if self.indexing:
+            self._index_again = True
+        else:
+            self.indexing = "reading a new save…"
+            self.run_index()
 
     # state -----------------------------------------------------------------
     def watch_query_text(self) -> None:
@@ -241,7 +287,55 @@ class MainScreen(PaperListScreen):
         except PapersError as error:
             self.notify(f"Could not record this visit: {error}", severity="warning", markup=False)
             return
+        self._restore_view()
+
+    @work(thread=True, group="visit")
+    def _restore_view(self) -> None:
+        """Come back to the query, sort and filter the app was left on; when
+        papers arrived since the last visit, open on them instead and say
+        what the last search was."""
+        library = self.library
+        try:
+            view = last_view(library.locations.state_path)
+            new = len(library.new_ids())
+        except PapersError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="warning", markup=False)
+            view, new = None, 0
+        if view is not None:
+            view, notices = view.usable(set(SORTS), set(FILTERS))
+            for notice in notices:
+                self.app.call_from_thread(self.notify, notice, markup=False)
+        self.app.call_from_thread(self._open_on, view, new)
+
+    def _open_on(self, view: SavedView | None, new: int) -> None:
+        typed = self.query_one("#search", Input).value
+        if view is None or typed or not (view.query or view.sort or view.filter):
+            self.start_search()  # (the user typed before the view was read: theirs wins)
+            return
+        if new:
+            if view.query:
+                self.notify(
+                    f"{plural(new, 'new paper')} since your last visit: shown first. Your last search was "
+                    f"{view.query!r}.",
+                    markup=False,
+                    timeout=8,
+                )
+            self.start_search()
+            return
+        self.sort = SORTS.get(view.sort, self.sort)
+        self.filter = FILTERS.get(view.filter, self.filter)
+        self.query_one("#search", Input).value = view.query  # searches as typing does
         self.start_search()
+
+    def on_unmount(self) -> None:
+        self._stop_watching.set()
+        # The view is remembered for the next start (a small file, written at once).
+        search = self.shown
+        if search is None:
+            return
+        view = SavedView(search.text, search.sort.name, search.filter.name, query_day(search.text))
+        with contextlib.suppress(PapersError):
+            remember_view(self.library.locations.state_path, view)
 
     # searching -------------------------------------------------------------
     @on(Input.Changed, "#search")
@@ -251,8 +345,9 @@ class MainScreen(PaperListScreen):
     def start_search(self) -> None:
         search = Search(self.query_text, self.sort, self.filter)
         # The same search again (a new dump, a changed mark) keeps the cursor
-        # on its paper; a new one starts at its best hit.
-        keep = self.results.current if search == self.shown else None
+        # on the paper the user moved to; a new one, or one the user has not
+        # moved in yet, starts at the top (where a new dump's papers go).
+        keep = self.results.current if search == self.shown and self._moved else None
         self.paper_list.load(search_source(search), keep=keep)
 
     @on(PaperList.Listed)
@@ -262,14 +357,44 @@ class MainScreen(PaperListScreen):
         self.total = listing.total
         self.new_summary = listing.summary
         if isinstance(listing.request, Search):
+            if listing.request != self.shown:
+                self._moved = False
             self.shown = listing.request
         # The list itself says when nothing matches; the status adds the notices.
         self.message = "; ".join(listing.notices) if listing.total else ""
         self._say_why_empty()
         self.update_status()
 
+    @on(PaperList.Refreshed)
+    def marks_refreshed(self) -> None:
+        # A star, a seen mark or a note (here or elsewhere) decides on a new paper.
+        if self.shown is not None:
+            self.refresh_summary(self.shown.text, tuple(self.results.ids))
+
+    @work(thread=True, exclusive=True, group="summary")
+    def refresh_summary(self, text: str, ids: tuple[str, ...]) -> None:
+        summary = summary_of(self.library, text, ids)
+        self.app.call_from_thread(self._set_summary, summary)
+
+    def _set_summary(self, summary: str) -> None:
+        self.new_summary = summary
+        self.update_status()
+
+    @on(PaperList.IndexChanged)
+    def index_changed(self) -> None:
+        # Another process indexed (or rebuilt) the library: show what it holds
+        # now. The app's own index run searches again as it commits.
+        if not self.indexing:
+            self.start_search()
+
+    @on(PaperList.BusyChanged)
+    def busy_changed(self) -> None:
+        self.update_status()  # a slow search is said to be running, then no more
+
     @on(ResultList.Highlighted)
-    def cursor_moved(self) -> None:
+    def cursor_moved(self, event: ResultList.Highlighted) -> None:
+        if not event.landed:
+            self._moved = True
         self.update_status()  # the position it shows
 
     def _say_why_empty(self) -> None:
@@ -294,6 +419,7 @@ class MainScreen(PaperListScreen):
         if self._index_after_first_list:
             self._index_after_first_list = False
             self.run_index()
+            self.follow_saves()  # and the index stays up to date while the app is open
 
     def update_status(self) -> None:
         """The status line describes the list on screen: the search it came
@@ -316,6 +442,8 @@ class MainScreen(PaperListScreen):
         parts.append(f"sort: {shown.sort.label}")
         if self.indexing:
             parts.append(self.indexing)
+        if self.paper_list.busy:
+            parts.append(f"searching {self.query_text.strip()!r}…" if self.query_text.strip() else "searching…")
         status = Content(printable(" · ".join(parts)))
         if self.message:
             status = Content.assemble(status, (f"  {printable(self.message)}", "bold $warning"))
@@ -402,6 +530,62 @@ class MainScreen(PaperListScreen):
     def _set_query(self, text: str) -> None:
         self.query_one("#search", Input).value = text
 
+    def action_mark_all_seen(self) -> None:
+        """Mark the whole list seen, after asking (one undo step)."""
+        from .confirm import ConfirmScreen
+
+        ids = tuple(self.results.ids)
+        if not ids:
+            self.notify("The list is empty", timeout=2)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._mark_all_seen(ids)
+
+        question = f"Mark all {plural(len(ids), 'paper')} of this list as seen? (u undoes it)"
+        self.app.push_screen(ConfirmScreen(question, "Mark seen", "Cancel"), answered)
+
+    @work(group="write")
+    async def _mark_all_seen(self, ids: tuple[str, ...]) -> None:
+        library = self.library
+
+        def mark() -> SeenMany:
+            titles = {pid: paper.title for pid, paper in library.papers(ids).items()}
+            changed = library.store.set_seen_many(((pid, titles.get(pid, "")) for pid in ids), True)
+            step = SeenMany(tuple((pid, titles.get(pid, "")) for pid in changed), True)
+            library.undo.record(step)
+            return step
+
+        try:
+            step = await in_writer(mark)
+        except PapersError as error:
+            self.notify(f"Not marked: {error}", severity="error", markup=False)
+            return
+        self.paper_list.refresh_papers(step.paper_ids)
+        self.notify(f"Marked {plural(len(step.papers), 'paper')} seen", markup=False, timeout=3)
+
+    def action_quick_triage(self) -> None:
+        """The list one paper at a time, from the cursor (the top, as a list
+        opens): after an Esc midway the cursor is where the pass stopped, so
+        `t` goes on from there."""
+        from .triage import TriageScreen
+
+        results = self.results
+        triage = TriageScreen(self.library, results.ids, results.cursor, self.paper_list.parsed)
+        self.app.push_screen(triage, lambda _: self._triaged(triage.last_reviewed))
+
+    def _triaged(self, last: str | None) -> None:
+        # The same list, read again: rows redrawn (stars, seen), the new count
+        # in the status line, and the cursor put (not moved: putting it does
+        # not make a paper seen) on the last paper. An `is:new` list keeps the
+        # papers just decided on until the next search, as after a star.
+        if self.shown is None:
+            return
+        self._moved = True  # the place triage stopped at is the user's: a refresh keeps it
+        search, ids = search_source(self.shown), tuple(self.results.ids)
+        self.paper_list.load(lambda library: replace(search(library), ids=ids), keep=last)
+
     def action_cycle_sort(self) -> None:
         self.sort = _next(list(SORTS.values()), self.sort)
 
@@ -453,8 +637,12 @@ class MainScreen(PaperListScreen):
             self.index_failed(event.failed)
 
     def show_progress(self, step: Progress) -> None:
-        if step.phase in {"merge", "merge-save", "merged"}:
-            self.indexing = MERGING if step.phase != "merged" else ("" if self.indexing == MERGING else self.indexing)
+        if step.phase in {"merge", "merge-save"}:
+            self.indexing = MERGING
+            return
+        if step.phase == "merged":
+            if self.indexing == MERGING:
+                self._index_finished()  # and a save that came meanwhile is read now
             return
         if step.phase == "saved":
             # A batch is committed: what is done is searchable now.
@@ -471,6 +659,9 @@ class MainScreen(PaperListScreen):
     def _index_finished(self) -> None:
         self.paper_list.progress.remove_class("-active")
         self.indexing = ""
+        if self._index_again:
+            self._index_again = False
+            self.call_later(self.saves_changed)
 
     def index_done(self, report: IndexReport) -> None:
         self._index_finished()

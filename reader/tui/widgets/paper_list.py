@@ -36,6 +36,7 @@ from .paper_view import Detail, PaperView, read_detail
 from .result_list import ResultList, Row
 
 SEEN_AFTER = 0.3  # a paper shown this long in the detail pane is seen
+BUSY_AFTER = 0.3  # a source running this long is said to be running
 FOLLOW_EVERY = 1.0  # seconds between looks for changes made by other processes
 NARROW = 100  # narrower than this: the detail goes under the list
 
@@ -97,6 +98,9 @@ class PaperList(Vertical):
     can be hidden (`detail_shown`), giving the list the whole width."""
 
     detail_shown: var[bool] = var(True)
+    # A source has run for BUSY_AFTER seconds without its listing: the owner
+    # says so (the list on screen is still the last one).
+    busy: var[bool] = var(False)
 
     class Listed(Message):
         """A source's listing is shown."""
@@ -104,6 +108,13 @@ class PaperList(Vertical):
         def __init__(self, listing: Listing) -> None:
             super().__init__()
             self.listing = listing
+
+    class BusyChanged(Message):
+        """`busy` changed: a slow source started or finished."""
+
+        def __init__(self, busy: bool) -> None:
+            super().__init__()
+            self.busy = busy
 
     class Failed(Message):
         """A source failed (a query that cannot be read): the last list stays."""
@@ -125,6 +136,14 @@ class PaperList(Vertical):
             self.rows = rows
             self.replace = replace
 
+    class Refreshed(Message):
+        """The marks of some papers were read again after a change (the
+        app's own or another process's)."""
+
+    class IndexChanged(Message):
+        """The index on disk is another generation (another process indexed,
+        or rebuilt it): its owner may search again."""
+
     class MarksChanged(Message):
         """Another process (the CLI, another window) changed stars, notes or
         seen marks: the rows and the detail are read again; a screen whose
@@ -145,7 +164,9 @@ class PaperList(Vertical):
         self._shown: str | None = None
         self._seen_timer: Timer | None = None
         self._store_version: int | None = None
+        self._generation: int | None = None
         self._following = False
+        self._busy_timer: Timer | None = None
         # The paper the cursor landed on when a list was shown: the user has
         # not chosen it, so it is not marked seen until they move to it
         # (or open it, or press the seen key).
@@ -194,7 +215,23 @@ class PaperList(Vertical):
     # the list -------------------------------------------------------------
     def load(self, source: Source, keep: str | None = None) -> None:
         """Show what `source` lists; the cursor stays on `keep` if it is there."""
+        if self._busy_timer is None:
+            self._busy_timer = self.set_timer(BUSY_AFTER, lambda: setattr(self, "busy", True))
         self._list(source, keep, max(self.results.size.height, 24))
+
+    def _done(self) -> None:
+        """The newest source answered (listing or failure)."""
+        if self._busy_timer is not None:
+            self._busy_timer.stop()
+            self._busy_timer = None
+        self.busy = False
+
+    def watch_busy(self, busy: bool) -> None:
+        self.post_message(self.BusyChanged(busy))
+
+    @on(Failed)
+    def _failed(self) -> None:
+        self._done()  # the message goes on to the screen, which says why
 
     @work(thread=True, exclusive=True, group="list")
     def _list(self, source: Source, keep: str | None, height: int) -> None:
@@ -213,6 +250,7 @@ class PaperList(Vertical):
     @on(_Loaded)
     def _show_listing(self, event: _Loaded) -> None:
         event.stop()
+        self._done()
         listing = event.listing
         self.parsed = listing.parsed
         results = self.results
@@ -245,6 +283,7 @@ class PaperList(Vertical):
         wanted = list(paper_ids) if paper_ids is not None else self.results.visible_ids()
         if wanted:
             self._fetch_rows(wanted, replace=True)
+        self.post_message(self.Refreshed())
         if self._shown is not None and (paper_ids is None or self._shown in paper_ids):
             self.show(self._shown, keep_scroll=True)
 
@@ -257,11 +296,12 @@ class PaperList(Vertical):
     @work(group="follow")
     async def _look_for_changes(self) -> None:
         """Ask the store whether another connection committed (SQLite's
-        data_version). On the writer thread: its connection lives as long as
-        the app, and the app's own writes, made there, do not count."""
+        data_version), and the index whether it is another generation. On the
+        writer thread: its connection lives as long as the app, and the app's
+        own writes, made there, do not count."""
         library = self.library
         try:
-            version = await in_writer(lambda: library.store.data_version())
+            version, generation = await in_writer(lambda: (library.store.data_version(), library.generation()))
         except Exception:  # noqa: BLE001 - following is best effort: the next look tries again
             return
         finally:
@@ -269,7 +309,10 @@ class PaperList(Vertical):
         if self._store_version is not None and version != self._store_version:
             self.refresh_papers()
             self.post_message(self.MarksChanged())
+        if self._generation is not None and generation != self._generation:
+            self.post_message(self.IndexChanged())
         self._store_version = version
+        self._generation = generation
 
     # the detail pane -------------------------------------------------------
     @on(ResultList.Highlighted)

@@ -72,6 +72,7 @@ def paper_content(
     state: UserState,
     abstract_spans: Sequence[tuple[int, int]] = (),
     title_spans: Sequence[tuple[int, int]] = (),
+    note_spans: Sequence[tuple[int, int]] = (),
 ) -> Content:
     """Everything the detail pane shows for one paper."""
     parts: list[Content] = [_highlighted(paper.title, title_spans, "bold $accent"), Content("\n")]
@@ -104,7 +105,7 @@ def paper_content(
     if state.note:
         updated = f" (updated {state.note_updated_at.astimezone():%Y-%m-%d %H:%M})" if state.note_updated_at else ""
         parts.append(Content.styled(f"── Note{updated} ──\n", "bold $secondary"))
-        parts.append(_highlighted(state.note, ()))
+        parts.append(_highlighted(state.note, note_spans))
     else:
         parts.append(Content.styled("No note: press n to write one.", "$text-muted"))
     return Content.assemble(*parts)
@@ -126,7 +127,8 @@ def read_detail(library: Library, paper_id: str, parsed: ParsedQuery | None) -> 
     state = library.state(paper_id)
     abstract_spans = library.highlights(paper.abstract, parsed) if parsed else []
     title_spans = library.highlights(paper.title, parsed, "title") if parsed else []
-    return Detail(paper, state, paper_content(paper, state, abstract_spans, title_spans))
+    note_spans = library.note_highlights(state.note, parsed) if parsed and state.note else []
+    return Detail(paper, state, paper_content(paper, state, abstract_spans, title_spans, note_spans))
 
 
 CHUNK = 16_000  # characters laid out at a time: ~0.1 s of the UI thread at most
