@@ -31,8 +31,9 @@ from typing import IO, Any
 
 import whoosh.index
 from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, NUMERIC, STORED, TEXT, FieldType, Schema
 from whoosh.filedb.filestore import FileStorage
+from whoosh.formats import Existence
 from whoosh.reading import IndexReader
 from whoosh.writing import CLEAR, SegmentWriter
 
@@ -44,7 +45,8 @@ from .writers import ChildWriters
 
 # Bump when the schema or an analyzer changes: an older index is rebuilt.
 # 2: what saves tell about papers (meta), upvotes, the page's order.
-INDEX_VERSION = 2
+# 3: `words` holds title and abstract words as typed (the vocabulary), without frequencies.
+INDEX_VERSION = 3
 INDEX_NAME = "papers"
 # Papers per commit: big enough to keep segments few, small enough that a
 # first run on a big folder becomes searchable within a minute or so.
@@ -69,8 +71,10 @@ def make_schema() -> Schema:
         id=ID(stored=True, unique=True, sortable=True),
         title=TEXT(stored=True, analyzer=stem, field_boost=2.0),
         abstract=TEXT(stored=True, analyzer=stem),
-        # Unstemmed title words: spelling suggestions read real words here.
-        words=TEXT(analyzer=StandardAnalyzer(), phrase=False, spelling=True),
+        # Title and abstract words as typed (not stemmed), only which papers
+        # hold them: the vocabulary of completions, spelling and fuzzy words
+        # (reader/core/vocabulary.py) is this field's word list.
+        words=FieldType(Existence(), StandardAnalyzer()),
         title_sort=ID(sortable=True),
         date=NUMERIC(int, bits=32, stored=True, sortable=True),
         # Newest date first, then the order its page listed the paper in.
@@ -108,7 +112,7 @@ def paper_document(paper: Paper) -> dict[str, Any]:
         "id": paper.id,
         "title": paper.title,
         "abstract": paper.abstract,
-        "words": paper.title,
+        "words": f"{paper.title}\n{paper.abstract}",
         "title_sort": paper.title.casefold(),
         "date": date_number(paper.newest_date),
         "order": order_number(paper),
@@ -697,6 +701,10 @@ class _Batch:
         finally:
             self._open = False
         if self.touched or self.clear:
+            # --- the vocabulary of the new generation, for searches (reader/core/search.py) ---
+            from .search import save_index_vocabulary
+
+            save_index_vocabulary(self.index, self.index_dir)
             # What this batch wrote is searchable from here on.
             self.progress(Progress("saved", self.added + self.updated, 0, ""))
         self.touched, self.existed, self.previous, self.size = set(), set(), {}, 0

@@ -16,7 +16,7 @@ from typing import overload
 
 from .catalog import catalog_problem
 from .config import State, remember_folders
-from .errors import IndexReadError, PapersError, QueryError, UnknownPaperError
+from .errors import IndexReadError, PapersError, UnknownPaperError
 from .export import ExportItem, Options, Scope, get_format
 from .index import (
     Indexer,
@@ -35,6 +35,7 @@ from .search import (
     SEARCH_BUDGET,
     SUGGEST_BUDGET,
     Budget,
+    Hits,
     IdMap,
     PaperSearcher,
     ParsedQuery,
@@ -45,6 +46,7 @@ from .store import Note, NoteSave, Store, Visit
 from .triage import new_ids
 from .undo import UndoLog
 from .views import Facts, Filter, Sort
+from .vocabulary import Vocabulary
 
 MIN_ID_PREFIX = 4
 
@@ -58,6 +60,7 @@ class Library:
         self._lock = threading.Lock()
         self._reloads = 0  # bumped by reload(): every thread opens the index again
         self._id_map: tuple[int, IdMap] | None = None  # the newest generation's, shared
+        self._vocabulary: tuple[int, Vocabulary] | None = None  # likewise
         self._failure: tuple[int, str] | None = None  # a generation that failed to read once
         self._running = 0
         # The app's visit (None for the CLI, which reads the last visit that is over).
@@ -131,6 +134,7 @@ class Library:
         with self._lock:
             self._reloads += 1
             self._id_map = None
+            self._vocabulary = None
 
     # per-thread handles --------------------------------------------------
     @property
@@ -166,7 +170,7 @@ class Library:
             self._read_failed(disk, "the index could not be opened or has another version")
             return None
         try:
-            searcher = PaperSearcher(index, disk, self._shared_id_map)
+            searcher = PaperSearcher(index, disk, self._shared_id_map, self._shared_vocabulary)
         except Exception as error:  # noqa: BLE001 - any damage to a cache means rebuild
             self._read_failed(disk, f"the index could not be read ({describe(error)})")
             return None
@@ -178,6 +182,13 @@ class Library:
     def _shared_id_map(self, generation: int) -> IdMap | None:
         with self._lock:
             return self._id_map[1] if self._id_map and self._id_map[0] == generation else None
+
+    def _shared_vocabulary(self, generation: int, build: Callable[[], Vocabulary]) -> Vocabulary:
+        """The generation's vocabulary, loaded (or built) by one thread for all."""
+        with self._lock:
+            if self._vocabulary is None or self._vocabulary[0] != generation:
+                self._vocabulary = (generation, build())
+            return self._vocabulary[1]
 
     def _read_failed(self, generation: int, reason: str) -> None:
         """A read failed. Twice on the same generation is damage, not a
@@ -218,25 +229,39 @@ class Library:
         filter: Filter = Filter.ALL,
         limit: int | None = None,
         budget: float | None = SEARCH_BUDGET,
+        typing: bool = False,
+        first: int | None = None,
     ) -> SearchResult:
         """Matching paper IDs, ranked or sorted, narrowed by a filter. A
         search that runs past `budget` seconds returns the papers found so
-        far, with `partial` set and a notice."""
+        far, with `partial` set and a notice.
+
+        The keystroke path: `typing` says the last word may be unfinished
+        (it then stands for its most frequent completions); `first` asks for
+        only the first papers, with an estimated count (`exact` False), when
+        the index alone can order them (no filter, and a sort by rank or by
+        an index field); `count()` and a search without `first` complete it."""
         with self._lock:
             self._running += 1
         try:
-            return self._search(text, sort, filter, limit, Budget(budget))
+            return self._search(text, sort, filter, limit, Budget(budget), typing, first)
         finally:
             with self._lock:
                 self._running -= 1
 
-    def _search(self, text: str, sort: Sort, filter: Filter, limit: int | None, budget: Budget) -> SearchResult:
+    def _search(
+        self, text: str, sort: Sort, filter: Filter, limit: int | None, budget: Budget, typing: bool, first: int | None
+    ) -> SearchResult:
         terms = split_terms(text)  # is:, has:, date: ... become filters
-        ranked = self._ranked(terms.words, sort, budget)
+        # Filters and in-memory sorts need every hit; the index orders the rest.
+        quick = first is not None and filter is Filter.ALL and not terms.filters
+        quick = quick and (sort.order is None or sort.index_field is not None)
+        ranked = self._ranked(terms.words, sort, budget, typing, first if quick else None)
         if ranked is None:
             notice = "the index is empty, being rebuilt or unreadable: run `papers index`"
             return SearchResult(text, (), 0, (notice,))
-        searcher, ids, scores, parsed = ranked
+        searcher, hits = ranked
+        ids, scores, parsed = hits.ids, hits.scores, hits.parsed
         filters = (filter, *terms.filters)
         facts = self._facts()
         for chosen in filters:
@@ -250,16 +275,45 @@ class Library:
             ids.extend(gone)
         if sort.index_field is None:
             ids = sort.arrange(ids, self._facts())  # the index could not sort these
+        count = hits.count if quick else None
         if limit is not None:
             ids = ids[:limit]
         notices = parsed.notices
         if budget.ran_out:
             notices += (f"the search ran out of time: showing the {len(ids)} papers found so far",)
-        return SearchResult(text, tuple(ids), searcher.total, notices, scores, partial=parsed.partial)
+        return SearchResult(
+            text,
+            tuple(ids),
+            searcher.total,
+            notices,
+            scores,
+            partial=parsed.partial,
+            count=count,
+            exact=hits.exact or not quick,
+        )
+
+    def count(self, text: str = "", filter: Filter = Filter.ALL, typing: bool = False) -> int:
+        """The exact number of papers a search finds (for the count a
+        keystroke's first screenful only estimated). Without a filter,
+        nothing is scored or sorted."""
+        terms = split_terms(text)
+        if filter is not Filter.ALL or terms.filters:
+            return len(self.search(text, Sort.RELEVANCE, filter, budget=None, typing=typing).ids)
+        for _attempt in (1, 2):
+            searcher = self._searcher()
+            if searcher is None:
+                parse_query(terms.words)  # a bad query is still reported
+                return 0
+            try:
+                return searcher.count(terms.words, typing=typing)
+            except IndexReadError as error:
+                self._read_failed(searcher.generation, str(error))
+                self._drop_searcher()
+        return 0
 
     def _ranked(
-        self, text: str, sort: Sort, budget: Budget
-    ) -> tuple[PaperSearcher, list[str], dict[str, float], ParsedQuery] | None:
+        self, text: str, sort: Sort, budget: Budget, typing: bool = False, first: int | None = None
+    ) -> tuple[PaperSearcher, Hits] | None:
         """Run a query; None if there is no readable index (even after
         looking again: another process may have just rebuilt it)."""
         for _attempt in (1, 2):
@@ -268,13 +322,13 @@ class Library:
                 parse_query(text)  # a bad query is still reported
                 return None
             try:
-                ids, scores, parsed = searcher.search(text, sort, budget=budget)
+                hits = searcher.search(text, sort, limit=first, budget=budget, typing=typing)
             except IndexReadError as error:
                 self._read_failed(searcher.generation, str(error))
                 self._drop_searcher()
                 continue
-            self._local.parsed = (searcher.generation, text, parsed)
-            return searcher, ids, scores, parsed
+            self._local.parsed = (searcher.generation, text, typing, hits.parsed)
+            return searcher, hits
         return None
 
     def _narrow(self, ids: list[str], filter: Filter) -> list[str]:
@@ -284,31 +338,32 @@ class Library:
         """What filters and sorts look at: this thread's store, and papers by ID."""
         return Facts(self.store, self.papers, self.new_ids)
 
-    def parse(self, text: str) -> ParsedQuery:
+    def parse(self, text: str, typing: bool = False) -> ParsedQuery:
         """The query as it will run (for highlighting): the one the last
         search in this thread ran, if it was this text."""
         searcher = self._searcher()
-        last: tuple[int, str, ParsedQuery] | None = getattr(self._local, "parsed", None)
+        last: tuple[int, str, bool, ParsedQuery] | None = getattr(self._local, "parsed", None)
         words = split_terms(text).words
-        if searcher and last and last[0] == searcher.generation and last[1] == words:
-            return last[2]
+        if searcher and last and last[0] == searcher.generation and last[1:3] == (words, typing):
+            return last[3]
+        if searcher is None:
+            return parse_query(words)
         try:
-            return parse_query(words, searcher.searcher if searcher else None, Budget(SEARCH_BUDGET / 2))
-        except QueryError:
-            raise
-        except Exception:  # noqa: BLE001 - a damaged index: highlight the words as typed
+            return searcher.parse(words, Budget(SEARCH_BUDGET / 2), typing)
+        except IndexReadError:  # a damaged index: highlight the words as typed
             return parse_query(words)
 
     def highlights(self, text: str, parsed: ParsedQuery, field: str = "abstract") -> list[tuple[int, int]]:
         return highlight_spans(text, parsed.terms().get(field, set()), field)
 
-    def suggest(self, text: str, budget: float | None = SUGGEST_BUDGET) -> list[str]:
-        """Near, real words for unknown ones ("did you mean"), found within `budget` seconds."""
+    def suggest(self, text: str, budget: float | None = SUGGEST_BUDGET, typing: bool = False) -> list[str]:
+        """Near, real words for unknown ones ("did you mean"), found within
+        `budget` seconds; never for the last word while it is being typed."""
         searcher = self._searcher()
         if searcher is None:
             return []
         try:
-            return searcher.suggest(text, budget=Budget(budget))
+            return searcher.suggest(text, budget=Budget(budget), typing=typing)
         except Exception:  # noqa: BLE001 - a damaged index has no suggestions
             return []
 
