@@ -76,6 +76,7 @@ _TOKEN_SPLIT = re.compile(r"\s+")
 # The last word of a query, when it is a plain word (not a field, a phrase's, a wildcard or a fuzzy term).
 _LAST_WORD = re.compile(r"(?:^|(?<=[\s(]))([^\W_][\w']*)$")
 _FUZZY_WORD = re.compile(r"(?<![\w:])(?:\w+:)?([^\W_][\w']*)~")
+_PREFIX_WORD = re.compile(r"(?<![\w:])(?:\w+:)?([^\W_][\w']*)\*(?![\w*?])")
 _OPERATORS = frozenset({"AND", "OR", "NOT", "TO", "ANDNOT", "ANDMAYBE"})
 
 
@@ -195,7 +196,8 @@ def parse_query(
         expander = _Expander(
             searcher.reader() if searcher is not None else None,
             vocabulary,
-            _typed_fuzzy_words(cleaned),
+            _typed_words(cleaned, _FUZZY_WORD),
+            _typed_words(cleaned, _PREFIX_WORD),
             completing.lower(),
             notices,
             budget,
@@ -207,11 +209,12 @@ def parse_query(
     return ParsedQuery(text, parsed, tuple(notices), partial)
 
 
-def _typed_fuzzy_words(text: str) -> dict[tuple[str, str], str]:
-    """(field, analysed text) -> the word as typed, for each fuzzy term:
-    the parser stems `speculatve~`, the vocabulary holds words as typed."""
+def _typed_words(text: str, pattern: re.Pattern[str]) -> dict[tuple[str, str], str]:
+    """(field, analysed text) -> the word as typed, for each fuzzy term or
+    prefix: the parser stems `speculatve~` and `cache*` (`cach`), the
+    vocabulary holds words as typed."""
     found: dict[tuple[str, str], str] = {}
-    for match in _FUZZY_WORD.finditer(text):
+    for match in pattern.finditer(text):
         word = match.group(1).lower()
         for field in SEARCH_FIELDS:
             for analysed in analysed_words(field, word):
@@ -234,6 +237,7 @@ class _Expander:
         reader: IndexReader | None,
         vocabulary: Vocabulary | None,
         fuzzy_words: dict[tuple[str, str], str],
+        prefix_words: dict[tuple[str, str], str],
         completing: str,
         notices: list[str],
         budget: Budget,
@@ -241,6 +245,7 @@ class _Expander:
         self.reader = reader
         self.vocabulary = vocabulary
         self.fuzzy_words = fuzzy_words
+        self.prefix_words = prefix_words
         self.completing = completing
         self.notices = notices
         self.budget = budget
@@ -282,16 +287,27 @@ class _Expander:
             words = [word for word, _edits in vocabulary.near(typed, int(node.maxdist))]
             return _field_terms(field, words, MAX_EXPANSION), False
         if isinstance(node, wq.Prefix):
-            prefix, pattern = text, None
+            prefix, pattern = self.prefix_words.get((field, text), text), None
+            if prefix == self.completing:
+                return _field_terms(field, _completions(vocabulary, prefix), COMPLETIONS), False
         else:
             prefix = re.split(r"[*?]", text, maxsplit=1)[0]
             pattern = re.compile(_glob_regex(text), re.DOTALL)
-        bound = COMPLETIONS if isinstance(node, wq.Prefix) and text == self.completing else MAX_EXPANSION
-        words, matched = vocabulary.matching(prefix, pattern, bound)
-        return _field_terms(field, words, bound), matched > bound
+        words, matched = vocabulary.matching(prefix, pattern, MAX_EXPANSION)
+        return _field_terms(field, words, MAX_EXPANSION), matched > MAX_EXPANSION
 
 
 _FROM_VOCABULARY = (wq.FuzzyTerm, wq.Prefix, wq.Wildcard)
+
+
+def _completions(vocabulary: Vocabulary, prefix: str) -> list[str]:
+    """The words a half-typed word stands for: its most frequent
+    completions. A prefix that is itself a common word (`model`, `cache`)
+    keeps only completions at least a quarter as common: each rarer one
+    would cost a term to score for few papers the user likely meant."""
+    words = vocabulary.complete(prefix, COMPLETIONS)
+    own = vocabulary.count(prefix)
+    return [word for word in words if word == prefix or 4 * vocabulary.count(word) >= own]
 
 
 def _field_terms(field: str, words: Iterable[str], limit: int) -> list[str]:
@@ -622,7 +638,9 @@ class PaperSearcher:
         count = len(docs)
         if limit is not None:
             docs = docs[:limit]
-        if not exact:
+        if parsed.is_everything and not budget.ran_out:
+            count, exact = self.total, True
+        elif not exact:
             guess = estimate_count(parsed.query, self.searcher.reader(), self.total)
             count = max(len(docs), min(self.total, round(guess)))
         ranked = [ids[number] for number, _score in docs]
@@ -655,14 +673,14 @@ class PaperSearcher:
 
     def suggest(self, text: str, limit: int = 3, budget: Budget | None = None, typing: bool = False) -> list[str]:
         """Queries to try instead: words the library does not have replaced
-        by near, real ones (closest, then most common). Never the last word
-        while it is being typed."""
+        by near, real ones (closest, then most common). While `typing`, never
+        the last word if more letters can still make it a word of the library."""
         budget = budget or Budget(None)
         cleaned, _ = prepare_text(text)
         vocabulary = self.vocabulary
         unfinished = half_typed_word(cleaned) if typing else ""
         words = _TOKEN_SPLIT.split(cleaned)
-        if unfinished and words and words[-1] == unfinished:
+        if unfinished and words and words[-1] == unfinished and vocabulary.complete(unfinished.lower(), 1):
             words = words[:-1]
         options: dict[str, list[str]] = {}
         for word in dict.fromkeys(words):

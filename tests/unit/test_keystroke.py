@@ -60,6 +60,8 @@ def test_the_estimate_becomes_exact(library: Library) -> None:
     assert top.matched >= 3
     exact = library.count("model")
     assert exact == len(library.search("model").ids) > 3
+    everything = library.search("", first=10)
+    assert len(everything.ids) == 10 and everything.exact and everything.matched == 160
     few = library.search("hopper", first=30)
     assert few.exact and few.matched == len(few.ids) == library.count("hopper")
 
@@ -100,9 +102,12 @@ def test_fuzzy_words_come_from_words_as_typed(library: Library) -> None:
 def test_suggestions_are_words_not_stems(library: Library) -> None:
     assert library.suggest("difusion")[0] == "diffusion"
     assert library.suggest("speculative decodng")[0] == "speculative decoding"
-    # Never for the word still being typed; the words before it still are.
-    assert library.suggest("decodng", typing=True) == []
+    # Never for a word still being typed (more letters can make it a word);
+    # the words before it still are.
+    assert library.suggest("speculative decod", typing=True) == []
     assert library.suggest("speculatve decod", typing=True) == ["speculative decod"]
+    # No word starts with `decodng`: typing on cannot mend it.
+    assert library.suggest("decodng", typing=True)[0] == "decoding"
 
 
 def test_the_vocabulary_is_written_at_commit_and_read_back(isolated_dirs: Locations, library: Library) -> None:
