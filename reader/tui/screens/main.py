@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from textual import events, on, work
@@ -35,6 +35,7 @@ from ..widgets.search_bar import SearchBar
 from .list_screen import PaperListScreen
 
 SEARCH_DEBOUNCE = 0.15
+FIRST_SCREENFUL = 60  # a keystroke asks the index for this many papers; the count and the rest follow
 SHORT = 32  # a terminal shorter than this gets a one-line search bar
 
 T = TypeVar("T")
@@ -57,19 +58,28 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
+def about(count: int) -> str:
+    """An estimated count, rounded to two figures: "about 93,000"."""
+    digits = max(0, len(str(count)) - 2)
+    return f"about {round(count, -digits):,}"
+
+
 def search_source(search: Search) -> Source:
-    """The main list's source: the library searched, narrowed and sorted."""
-    text, sort, filter = search.text, search.sort, search.filter
+    """The main list's source: the library searched, narrowed and sorted.
+    It lists the first screenfuls; the exact count and every other paper
+    come later, from the list's workers (`Listing.counter`, `Listing.more`).
+    The text is the search bar's: its last word may be unfinished (`typing`)."""
+    text, sort, filter, typing = search.text, search.sort, search.filter, True
 
     def source(library: Library) -> Listing:
-        result = library.search(text, sort, filter)
-        parsed = library.parse(text)
+        result = library.search(text, sort, filter, typing=typing, first=FIRST_SCREENFUL)
+        parsed = library.parse(text, typing=typing)
         lines: list[str] = []
         if result.ids or result.total_in_library == 0:
             pass  # an empty library: the screen says why (indexing, or no dumps)
         else:
             lines.append(f"No papers match {result.query.strip()!r}." if text.strip() else "No papers.")
-            suggestions = library.suggest(text) if text.strip() else []
+            suggestions = library.suggest(text, typing=typing) if text.strip() else []
             if suggestions:
                 lines.append("Did you mean: " + " | ".join(suggestions))
             if filter is not Filter.ALL:
@@ -77,7 +87,20 @@ def search_source(search: Search) -> Source:
             if text.strip():
                 lines.append("Try fewer words, OR, a wildcard (neur*) or a fuzzy term (word~).")
         empty = printable("\n".join(lines))
-        return Listing(result.ids, result.total_in_library, parsed, result.notices, empty, request=search)
+        listing = Listing(result.ids, result.total_in_library, parsed, result.notices, empty, request=search)
+        if result.exact and len(result.ids) >= result.matched:
+            return listing  # every paper it found
+
+        def counter(library: Library) -> int:
+            return library.count(text, filter, typing=typing)
+
+        def more(library: Library) -> Listing:
+            every = library.search(text, sort, filter, typing=typing)
+            return Listing(every.ids, every.total_in_library, parsed, every.notices, empty, request=search)
+
+        return replace(
+            listing, count=result.matched, exact=result.exact, counter=None if result.exact else counter, more=more
+        )
 
     return source
 
@@ -142,6 +165,7 @@ class MainScreen(PaperListScreen):
         self.index_on_start = index_on_start
         self.total = 0
         self.shown: Search | None = None  # what the list on screen was searched with
+        self.matched: int | str = 0  # how many papers it found: a number, or "about N" until counted
         self._search_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -209,6 +233,7 @@ class MainScreen(PaperListScreen):
     def listed(self, event: PaperList.Listed) -> None:
         listing = event.listing
         self.total = listing.total
+        self.matched = listing.matched if listing.exact else about(listing.matched)
         if isinstance(listing.request, Search):
             self.shown = listing.request
         # The list itself says when nothing matches; the status adds the notices.
@@ -241,7 +266,7 @@ class MainScreen(PaperListScreen):
             self.paper_list.set_status(Content("Searching…"))
             return
         what = "sample papers" if self.samples else "papers"
-        parts = [f"{len(self.results.ids)} of {self.total} {what}"]
+        parts = [f"{self.matched} of {self.total} {what}"]
         if shown.text.strip():
             parts.append(f"query {shown.text.strip()!r}")
         if shown.filter is not Filter.ALL:
