@@ -465,10 +465,19 @@ def save_index_vocabulary(index: whoosh.index.Index, index_dir: Path) -> None:
 
 
 def index_vocabulary(reader: IndexReader, index_dir: Path | None) -> Vocabulary:
-    """The vocabulary written for this generation, else read from the index."""
+    """The vocabulary written for this generation; else read from the index
+    (0.6 s at 100k papers) and written for the next reader. A generation
+    committed by another path than the indexer's batches (a repair, a
+    merge) gets its file so."""
+    if index_dir is None:
+        return read_vocabulary(reader)
     key = vocabulary_key(reader)
-    found = load_vocabulary(vocabulary_folder(index_dir), key) if index_dir is not None else None
-    return found if found is not None else read_vocabulary(reader)
+    found = load_vocabulary(vocabulary_folder(index_dir), key)
+    if found is None:
+        found = read_vocabulary(reader)
+        with contextlib.suppress(OSError):
+            save_vocabulary(vocabulary_folder(index_dir), key, found)
+    return found
 
 
 class _Deadline(WrappingCollector):  # type: ignore[misc]

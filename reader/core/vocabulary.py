@@ -123,7 +123,8 @@ def vocabulary_path(folder: Path, generation: int) -> Path:
 
 def save_vocabulary(folder: Path, generation: int, vocabulary: Vocabulary, keep: int = 2) -> None:
     """Write the vocabulary of an index generation (atomically), and remove
-    those of generations older than the `keep` newest."""
+    all but the `keep` newest files (a reader still on the generation before
+    keeps its own)."""
     folder.mkdir(parents=True, exist_ok=True)
     target = vocabulary_path(folder, generation)
     temp = temp_name(target)
@@ -133,10 +134,16 @@ def save_vocabulary(folder: Path, generation: int, vocabulary: Vocabulary, keep:
     finally:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
-    generations = sorted((int(m.group(1)) for m in map(_NAME.match, os.listdir(folder)) if m), reverse=True)
-    for old in generations[keep:]:
-        with contextlib.suppress(OSError):
-            vocabulary_path(folder, old).unlink()
+    # Keys name generations but do not order them: the newest files are kept.
+    written: list[tuple[int, str]] = []
+    for entry in os.scandir(folder):
+        if _NAME.match(entry.name):
+            with contextlib.suppress(OSError):
+                written.append((entry.stat().st_mtime_ns, entry.name))
+    for _mtime, name in sorted(written, reverse=True)[keep:]:
+        if name != target.name:
+            with contextlib.suppress(OSError):
+                (folder / name).unlink()
 
 
 def load_vocabulary(folder: Path, generation: int) -> Vocabulary | None:

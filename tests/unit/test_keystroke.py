@@ -4,6 +4,7 @@ words, on the sample dumps with real Whoosh."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -130,16 +131,20 @@ def test_a_damaged_vocabulary_file_is_rebuilt_from_the_index(isolated_dirs: Loca
     fresh = Library(isolated_dirs)
     assert fresh.search("specu", typing=True).ids
     assert fresh.suggest("difusion")[0] == "diffusion"
+    # ... and written again for the next reader.
+    (written,) = vocabulary_folder(isolated_dirs.index_dir).glob("vocabulary-*.bin")
+    assert load_vocabulary(written.parent, int(written.stem.removeprefix("vocabulary-"))) is not None
 
 
 def test_vocabulary_files(tmp_path: Path) -> None:
     vocabulary = Vocabulary({"decoding": 5, "decode": 2, "speculative": 3, "spéculer": 1, "specular": 1})
-    for generation in range(4):
+    for generation in (7, 3, 9, 1):  # keys are not in the order they are written
         save_vocabulary(tmp_path, generation, vocabulary)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["vocabulary-2.bin", "vocabulary-3.bin"]
-    back = load_vocabulary(tmp_path, 3)
+        os.utime(tmp_path / f"vocabulary-{generation}.bin", ns=(generation, 10**18 + len(os.listdir(tmp_path))))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["vocabulary-1.bin", "vocabulary-9.bin"]
+    back = load_vocabulary(tmp_path, 1)
     assert back is not None and back.words == vocabulary.words and back.counts == vocabulary.counts
-    assert load_vocabulary(tmp_path, 0) is None
+    assert load_vocabulary(tmp_path, 3) is None
     assert back.complete("spe", 2) == ["speculative", "specular"]
     assert back.complete("dec", 5) == ["decoding", "decode"]
     assert back.near("decodng") == [("decoding", 1), ("decode", 2)]
