@@ -30,10 +30,9 @@ from pathlib import Path
 from typing import IO, Any
 
 import whoosh.index
-from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, FieldType, Schema
+from whoosh.analysis import StemmingAnalyzer
+from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
-from whoosh.formats import Existence
 from whoosh.reading import IndexReader
 from whoosh.writing import CLEAR, SegmentWriter
 
@@ -45,7 +44,7 @@ from .writers import ChildWriters
 
 # Bump when the schema or an analyzer changes: an older index is rebuilt.
 # 2: what saves tell about papers (meta), upvotes, the page's order.
-# 3: `words` holds title and abstract words as typed (the vocabulary), without frequencies.
+# 3: no `words` field (the vocabulary is read from the stored text: reader/core/search.py).
 INDEX_VERSION = 3
 INDEX_NAME = "papers"
 # Papers per commit: big enough to keep segments few, small enough that a
@@ -71,10 +70,6 @@ def make_schema() -> Schema:
         id=ID(stored=True, unique=True, sortable=True),
         title=TEXT(stored=True, analyzer=stem, field_boost=2.0),
         abstract=TEXT(stored=True, analyzer=stem),
-        # Title and abstract words as typed (not stemmed), only which papers
-        # hold them: the vocabulary of completions, spelling and fuzzy words
-        # (reader/core/vocabulary.py) is this field's word list.
-        words=FieldType(Existence(), StandardAnalyzer()),
         title_sort=ID(sortable=True),
         date=NUMERIC(int, bits=32, stored=True, sortable=True),
         # Newest date first, then the order its page listed the paper in.
@@ -112,7 +107,6 @@ def paper_document(paper: Paper) -> dict[str, Any]:
         "id": paper.id,
         "title": paper.title,
         "abstract": paper.abstract,
-        "words": f"{paper.title}\n{paper.abstract}",
         "title_sort": paper.title.casefold(),
         "date": date_number(paper.newest_date),
         "order": order_number(paper),
