@@ -47,7 +47,8 @@ def test_short_and_quoted_last_words_are_not_completed(library: Library) -> None
 
 
 def test_first_screenful_is_the_top_of_the_full_list(library: Library) -> None:
-    for query in ["model", "kv cache", '"large language models"', "decodng~", "trans*", ""]:
+    queries = ["model", "kv cache", '"large language models"', "decodng~", "trans*", "", "kv -cache", "kv OR hopper"]
+    for query in queries:
         full = library.search(query)
         top = library.search(query, first=5)
         assert top.ids == full.ids[:5], query
