@@ -11,6 +11,7 @@ import datetime as dt
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import overload
 
@@ -39,8 +40,10 @@ from .search import (
     IdMap,
     PaperSearcher,
     ParsedQuery,
+    analysed,
     highlight_spans,
     parse_query,
+    text_matches,
 )
 from .store import Note, NoteSave, Store, Visit
 from .triage import new_ids
@@ -67,6 +70,9 @@ class Library:
         self.visit: Visit | None = None
         self.undo = UndoLog()  # the app's explicit changes, newest last
         self._known_cache: tuple[int, frozenset[str]] | None = None
+        # Each note's analysed words, by paper, with the note's time (threads
+        # may race to fill it: each writes a whole, correct entry).
+        self._note_words: dict[str, tuple[dt.datetime, list[str]]] = {}
 
     # dumps and indexing -------------------------------------------------
     def dump_locations(self) -> list[Path]:
@@ -127,6 +133,11 @@ class Library:
         finally:
             self.reload()
         return report
+
+    def generation(self) -> int:
+        """The index generation on disk (-1: none): it changes with every
+        commit, this process's or another's."""
+        return disk_generation(self.locations.index_dir)
 
     def reload(self) -> None:
         """Let every thread open the index again (each search also checks
@@ -262,6 +273,12 @@ class Library:
             return SearchResult(text, (), 0, (notice,))
         searcher, hits = ranked
         ids, scores, parsed = hits.ids, hits.scores, hits.parsed
+        # Papers whose note matches come after every index hit: in a first
+        # screenful only when it holds every index hit.
+        extra: list[str] = []
+        if not parsed.is_everything and (hits.exact or not quick):
+            extra = self._note_hits(parsed, ids)
+            ids.extend(extra)
         filters = (filter, *terms.filters)
         facts = self._facts()
         for chosen in filters:
@@ -275,7 +292,7 @@ class Library:
             ids.extend(gone)
         if sort.index_field is None:
             ids = sort.arrange(ids, self._facts())  # the index could not sort these
-        count = hits.count if quick else None
+        count = hits.count + len(extra) if quick else None
         if limit is not None:
             ids = ids[:limit]
         notices = parsed.notices
@@ -305,7 +322,10 @@ class Library:
                 parse_query(terms.words)  # a bad query is still reported
                 return 0
             try:
-                return searcher.count(terms.words, typing=typing)
+                parsed = searcher.parse(terms.words, typing=typing)
+                noted = [] if parsed.is_everything else self._note_hits(parsed, ())
+                count, among_hits = searcher.count(terms.words, typing=typing, among=noted)
+                return count + len(noted) - len(among_hits)  # notes add the papers the index did not find
             except IndexReadError as error:
                 self._read_failed(searcher.generation, str(error))
                 self._drop_searcher()
@@ -331,6 +351,25 @@ class Library:
             return searcher, hits
         return None
 
+    def _note_hits(self, parsed: ParsedQuery, found: Sequence[str]) -> list[str]:
+        """Papers whose note matches the query, not among `found`."""
+        have = set(found)
+        hits: list[tuple[dt.datetime, str]] = []
+        notes = self.store.notes()
+        if not notes:
+            return []
+        query = parse_query(parsed.text).query  # wildcards and fuzzy words as typed, not the index's expansions
+        for note in notes:
+            if note.paper_id in have:
+                continue
+            cached = self._note_words.get(note.paper_id)
+            if cached is None or cached[0] != note.updated_at:
+                cached = (note.updated_at, analysed(note.text))  # a long note is read once per edit
+                self._note_words[note.paper_id] = cached
+            if text_matches(query, cached[1]):
+                hits.append((note.updated_at, note.paper_id))
+        return [pid for _at, pid in sorted(hits, reverse=True)]
+
     def _narrow(self, ids: list[str], filter: Filter) -> list[str]:
         return filter.narrow(ids, self._facts())
 
@@ -339,11 +378,14 @@ class Library:
         return Facts(self.store, self.papers, self.new_ids)
 
     def parse(self, text: str, typing: bool = False) -> ParsedQuery:
-        """The query as it will run (for highlighting): the one the last
-        search in this thread ran, if it was this text."""
+        """The query as it will run (for highlighting), with its `note:` texts."""
+        terms = split_terms(text)
+        return replace(self._parse_words(terms.words, typing), note_words=terms.note_words)
+
+    def _parse_words(self, words: str, typing: bool = False) -> ParsedQuery:
+        """The words' query: the one the last search in this thread ran, if it was this text."""
         searcher = self._searcher()
         last: tuple[int, str, bool, ParsedQuery] | None = getattr(self._local, "parsed", None)
-        words = split_terms(text).words
         if searcher and last and last[0] == searcher.generation and last[1:3] == (words, typing):
             return last[3]
         if searcher is None:
@@ -355,6 +397,19 @@ class Library:
 
     def highlights(self, text: str, parsed: ParsedQuery, field: str = "abstract") -> list[tuple[int, int]]:
         return highlight_spans(text, parsed.terms().get(field, set()), field)
+
+    def note_highlights(self, note: str, parsed: ParsedQuery) -> list[tuple[int, int]]:
+        """Where a note matches the query: its words, as in an abstract, and the `note:` texts."""
+        spans = self.highlights(note, parsed)
+        folded = note.casefold()  # `note:` matches case-blind; casefold keeps the length for these scripts
+        for wanted in (w.casefold() for w in parsed.note_words if w):
+            if len(folded) != len(note):
+                break
+            at = folded.find(wanted)
+            while at >= 0:
+                spans.append((at, at + len(wanted)))
+                at = folded.find(wanted, at + len(wanted))
+        return sorted(spans)
 
     def suggest(self, text: str, budget: float | None = SUGGEST_BUDGET, typing: bool = False) -> list[str]:
         """Near, real words for unknown ones ("did you mean"), found within

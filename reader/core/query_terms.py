@@ -53,6 +53,7 @@ class QueryTerms:
 
     words: str
     filters: tuple[Filter, ...] = ()
+    note_words: tuple[str, ...] = ()  # what `note:` asks for (not `-note:`), to highlight in notes
 
 
 def split_terms(text: str) -> QueryTerms:
@@ -60,6 +61,7 @@ def split_terms(text: str) -> QueryTerms:
     tokens = _TOKEN.findall(text)
     words: list[str] = []
     filters: list[Filter] = []
+    note_words: list[str] = []
     negate_next = False
     for index, token in enumerate(tokens):
         match = _TERM.fullmatch(token)
@@ -72,9 +74,11 @@ def split_terms(text: str) -> QueryTerms:
         made = _filter(match["key"].lower(), _unquote(match["value"]), token)
         if bool(match["neg"]) != negate_next:
             made = negated(made)
+        elif match["key"].lower() == "note":
+            note_words.append(_unquote(match["value"]))
         negate_next = False
         filters.append(made)
-    return QueryTerms(" ".join(words), tuple(filters))
+    return QueryTerms(" ".join(words), tuple(filters), tuple(note_words))
 
 
 def negated(chosen: Filter) -> Filter:

@@ -111,6 +111,7 @@ class ParsedQuery:
     query: wq.Query
     notices: tuple[str, ...]
     partial: bool = False  # a word list was cut short by the time budget
+    note_words: tuple[str, ...] = ()  # the query's `note:` texts, highlighted in notes
 
     @property
     def is_everything(self) -> bool:
@@ -717,17 +718,25 @@ class PaperSearcher:
             parsed = ParsedQuery(parsed.text, parsed.query, parsed.notices, True)
         return Hits(ranked, scores, parsed, count, exact)
 
-    def count(self, text: str, budget: Budget | None = None, typing: bool = False) -> int:
-        """The exact number of papers a query matches (no scoring, no sorting)."""
+    def count(
+        self, text: str, budget: Budget | None = None, typing: bool = False, among: Iterable[str] = ()
+    ) -> tuple[int, set[str]]:
+        """The exact number of papers a query matches (no scoring, no
+        sorting), and which of the papers `among` it matches."""
         budget = budget or Budget(None)
         parsed = self.parse(text, budget.share(0.5), typing)
+        wanted = {self.id_map.docnums[pid]: pid for pid in among if pid in self.id_map.docnums}
         if parsed.query is wq.NullQuery:
-            return 0
+            return 0, set()
         if parsed.is_everything:
-            return self.total
+            return self.total, set(wanted.values())
         try:
-            leaves = self.searcher.subsearchers or [(self.searcher, 0)]
-            return sum(len(_matching(parsed.query, leaf)) for leaf, _offset in leaves)
+            total, found = 0, set()
+            for leaf, offset in self.searcher.subsearchers or [(self.searcher, 0)]:
+                docs = _matching(parsed.query, leaf)
+                total += len(docs)
+                found |= {pid for number, pid in wanted.items() if number - offset in docs}
+            return total, found
         except Exception as error:  # noqa: BLE001 - a damaged or replaced index
             raise IndexReadError(f"the index could not be read ({error!r})") from error
 
@@ -782,3 +791,48 @@ def highlight_spans(text: str, terms: Sequence[str] | set[str], field: str = "ab
         if token.text in wanted:
             spans.append((token.startchar, token.endchar))
     return spans
+
+
+# Notes are the user's words, a few hundred at most: they are not in the
+# index (a note changes without a re-index), so a query is checked against
+# each note here, as if the note were one more abstract.
+def analysed(text: str) -> list[str]:
+    """The words of `text` as an abstract's are indexed (stemmed, lower case)."""
+    return [t.text for t in _SCHEMA["abstract"].analyzer(text, mode="query", removestops=False)]
+
+
+def text_matches(query: wq.Query, tokens: list[str]) -> bool:
+    """Whether a text (its `analysed` words), read as an abstract, matches the
+    parsed query (words, phrases, wildcards, fuzzy terms, AND/OR/NOT; `title:`
+    terms never do)."""
+    return _matches(query, tokens, set(tokens))
+
+
+def _matches(node: wq.Query, tokens: list[str], words: set[str]) -> bool:
+    if isinstance(node, wq.Every):
+        return True
+    if isinstance(node, wq.Not):
+        return not _matches(node.query, tokens, words)
+    if isinstance(node, wq.AndNot):
+        return _matches(node.a, tokens, words) and not _matches(node.b, tokens, words)
+    if isinstance(node, wq.AndMaybe):
+        return _matches(node.a, tokens, words)
+    if isinstance(node, wq.And):
+        return all(_matches(child, tokens, words) for child in node.subqueries)
+    if isinstance(node, wq.Or):
+        return any(_matches(child, tokens, words) for child in node.subqueries)
+    if getattr(node, "fieldname", None) != "abstract":
+        return False
+    if isinstance(node, wq.Phrase):
+        wanted = [str(word) for word in node.words]
+        return any(tokens[at : at + len(wanted)] == wanted for at in range(len(tokens) - len(wanted) + 1))
+    if isinstance(node, wq.FuzzyTerm):
+        return any(edits_within(str(node.text), word, node.maxdist) is not None for word in words)
+    if isinstance(node, wq.Prefix):
+        return any(word.startswith(str(node.text)) for word in words)
+    if isinstance(node, wq.Wildcard):
+        pattern = re.compile(_glob_regex(str(node.text)))
+        return any(pattern.fullmatch(word) for word in words)
+    if isinstance(node, wq.Term):
+        return str(node.text) in words
+    return False

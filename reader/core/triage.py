@@ -58,6 +58,12 @@ def new_ids(
     return {pid for pid in library_ids if pid not in known_before and pid not in decided}
 
 
+def new_first(ids: Sequence[str], new: AbstractSet[str]) -> tuple[str, ...]:
+    """The new papers first, each part in its own order: the morning view
+    opens on what arrived since the last visit, in the page's order."""
+    return (*(pid for pid in ids if pid in new), *(pid for pid in ids if pid not in new))
+
+
 class NewCounter(Protocol):
     def new_ids(self) -> set[str]: ...
 

@@ -6,6 +6,7 @@ palette commands, so the app knows no screen but the first.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 
 from textual.app import App
@@ -95,5 +96,10 @@ class PapersApp(App[None]):
 def run_app(library: Library, notices: Sequence[str] = ()) -> int:
     """Open the reader; returns the exit code. `notices` are shown at start."""
     app = PapersApp(library, notices=notices)
-    app.run()
+    try:
+        app.run()
+    finally:
+        # The screen is gone: this visit is over, and what the library holds now was known to it.
+        with contextlib.suppress(PapersError):
+            library.end_visit()
     return app.return_code or 0

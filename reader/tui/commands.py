@@ -66,6 +66,15 @@ PAPER_COMMANDS: tuple[Command, ...] = (
         "code", "c", "open_code", "Code", "Open the paper's code repository in your browser", False, needs_paper=True
     ),
     Command("copy", "y", "copy_paper", "Copy", "Copy the title and the page's link", False, needs_paper=True),
+    Command("seen", "m", "toggle_seen", "Seen", "Mark the paper seen / not seen", False, needs_paper=True),
+    Command(
+        "undo",
+        "u,ctrl+z",
+        "undo",
+        "Undo",
+        "Undo the last star, seen change or note edit, several steps back",
+        False,
+    ),
 )
 
 QUIT = Command("quit", "q", "app.quit", "Quit", "Leave papers (everything is already saved)")
@@ -74,7 +83,25 @@ MAIN_COMMANDS: tuple[Command, ...] = (
     Command("search", "slash", "focus_search", "Search", "Go to the search bar", key_display="/", priority=True),
     Command("open", "enter", "open_paper", "Read", "Read the paper full-screen", needs_paper=True),
     *PAPER_COMMANDS,
-    Command("filter", "f", "cycle_filter", "Filter", "Show all / starred / with notes / not seen"),
+    Command("filter", "f", "cycle_filter", "Filter", "Put is:starred / has:note / is:unseen in the search bar"),
+    Command(
+        "day_before",
+        "left_square_bracket",
+        "step_day(-1)",
+        "Day before",
+        "The day of dumps before the one shown (from no day: the newest)",
+        False,
+        key_display="[",
+    ),
+    Command(
+        "day_after",
+        "right_square_bracket",
+        "step_day(1)",
+        "Day after",
+        "The day of dumps after the one shown, as date:DAY in the search bar",
+        False,
+        key_display="]",
+    ),
     Command("sort", "S", "cycle_sort", "Sort", "Sort by relevance / dump date / title / starred time"),
     Command("switch_pane", "tab", "switch_pane", "Pane", "Move between the list and the paper", False),
     Command("toggle_detail", "d", "toggle_detail", "Detail", "Hide or show the paper beside the list"),

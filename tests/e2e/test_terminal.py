@@ -49,7 +49,9 @@ def test_search_star_note_export_quit_then_cli_sees_it(dumps: Path, tmp_path: Pa
     shown = json.loads(cli("show", first["id"], "--json"))
     assert shown["starred"] is True
     assert shown["note"] == "read later, with [brackets]"
-    assert shown["seen"] is True
+    # Landed on by the search, starred and noted, never moved past: decided
+    # (so not new), but seen only when the user moves past it, opens it or says so.
+    assert shown["seen"] is False
 
 
 def test_a_paste_with_slashes_keeps_its_order_in_the_search_bar(dumps: Path) -> None:
@@ -172,10 +174,11 @@ def test_outside_text_never_reaches_the_terminal_as_escapes(dumps: Path, tmp_pat
         term.wait_for("Note on")  # the in-app editor, with the note's text
         term.escape()
         term.wait_gone("Note on")
-        term.send("f")
-        term.wait_for("filter: starred")
+        term.send("f")  # the filter is written into the search bar
+        term.wait_for("query 'zebra is:starred'")
         term.send("/")
         term.send("C-u")
+        term.type("is:starred")
         term.escape()
         term.wait_for("2 of 161 papers")
         term.send("j")

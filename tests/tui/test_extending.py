@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pytest
 from textual.app import ComposeResult
-from textual.widgets import Footer
+from textual.widgets import Footer, Input
 
 from reader.cli import main
 from reader.core.library import Library
@@ -68,8 +68,8 @@ async def test_a_new_filter_and_sort_work_in_the_app(
         everything = list(Library(isolated_dirs).search("").ids)  # the list holds its first screenfuls
         await pilot.press("f", "f", "f", "f")  # all → starred → with notes → not seen → odd IDs
         await settle(pilot)
-        assert screen.filter is ODD
-        assert "filter: odd IDs" in status_text(app)
+        assert screen.query_one("#search", Input).value == "is:odd"  # its term, in the search bar
+        assert "query 'is:odd'" in status_text(app)
         assert screen.results.ids == [pid for pid in everything if int(pid[-1], 16) % 2 == 1]
         await pilot.press("S", "S", "S", "S", "S")  # relevance → date → title → starred → upvotes → paper ID
         await settle(pilot)
@@ -78,6 +78,7 @@ async def test_a_new_filter_and_sort_work_in_the_app(
         assert screen.results.ids == sorted(screen.results.ids)
         await pilot.press("f")
         await settle(pilot)
+        assert screen.query_one("#search", Input).value == ""
         assert screen.filter is Filter.ALL and screen.results.ids == sorted(everything)
 
 

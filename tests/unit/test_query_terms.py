@@ -129,3 +129,28 @@ def test_kept_starred_paper_whose_dump_is_gone_is_still_listed(week: Library, tm
     assert week.search("is:starred").ids != ()
     assert week.search("is:starred date:2024-03-12").ids == ()
     assert found(week, "date:2024-03-17") == {5}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("kv cache", {1}),  # in no title or abstract: the note finds it
+        ('"kv cache"', {1}),
+        ("cach*", {1}),
+        ("sectoin~", {1}),
+        ("kv -section", set()),
+        ("kv OR zzyzx", {1}),
+        ("title:kv", set()),  # a title search does not look at notes
+        ("kv is:starred", set()),  # filters narrow note hits too
+    ],
+)
+def test_plain_words_match_notes_too(week: Library, query: str, expected: set[int]) -> None:
+    # Issue 12, item 6: "plain words match notes too".
+    assert found(week, query) == expected
+
+
+def test_a_note_hit_is_highlighted(week: Library) -> None:
+    note = "Read the KV cache section"
+    for query, marked in [("caches", ["cache"]), ("note:kv", ["KV"]), ("kv note:SECTION", ["KV", "section"])]:
+        spans = week.note_highlights(note, week.parse(query))
+        assert [note[start:end] for start, end in spans] == marked, query

@@ -157,3 +157,8 @@ def test_step_day_walks_the_dump_days() -> None:
     assert triage.step_day(days, day(3), -1) == day(1) and triage.step_day(days, day(3), 1) == day(5)
     assert triage.step_day(days, day(0), -1) is None and triage.step_day(days, day(5), 1) is None
     assert triage.step_day([], None, 1) is None
+
+
+def test_new_first_keeps_each_part_in_its_order() -> None:
+    assert triage.new_first(["a", "b", "c", "d"], {"d", "b"}) == ("b", "d", "a", "c")
+    assert triage.new_first(["a", "b"], set()) == ("a", "b")

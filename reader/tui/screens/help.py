@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from ...core.query_terms import EXAMPLES
 from ...core.text import printable
 from ..commands import MAIN_COMMANDS, NAVIGATION_HELP, READING_COMMANDS, Command
 
@@ -22,6 +23,7 @@ QUERY_HELP: tuple[tuple[str, str], ...] = (
     ("title:hopper, abstract:rl", "in one field only"),
     ("neur*, protien~2", "wildcard; fuzzy (up to 2 edits)"),
     ("(kv OR key) cache", "grouping"),
+    *EXAMPLES,
 )
 
 
@@ -29,7 +31,15 @@ WIDE = 96  # the help body's width in a large terminal
 
 
 def key_label(key: str) -> str:
-    return {"slash": "/", "question_mark": "?", "enter": "Enter", "tab": "Tab", "escape": "Esc"}.get(key, key)
+    return {
+        "slash": "/",
+        "question_mark": "?",
+        "enter": "Enter",
+        "tab": "Tab",
+        "escape": "Esc",
+        "left_square_bracket": "[",
+        "right_square_bracket": "]",
+    }.get(key, key)
 
 
 def _row(label: Content, text: str, width: int) -> Content:
@@ -60,7 +70,14 @@ def help_content(keymap: Mapping[str, str], width: int = WIDE) -> Content:
     for keys, text in NAVIGATION_HELP:
         rows.append(_row(Content.styled(f"  {keys:<20}", "bold"), text, width))
     rows.append(Content.styled("\nIn the list\n", "bold $accent"))
-    rows.append(_row(Content("  "), "★ starred   ● not seen yet   date: the newest dump the paper was in", width))
+    rows.append(
+        _row(
+            Content("  "),
+            "★ starred   ✦ new since your last visit   ● not seen yet   ↻ listed on several days   "
+            "date: the newest dump the paper was in",
+            width,
+        )
+    )
     rows.append(Content.styled("\nSearch\n", "bold $accent"))
     for query, text in QUERY_HELP:
         rows.append(_row(Content.styled(f"  {query:<28}", "bold"), text, width))

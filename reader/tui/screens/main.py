@@ -7,9 +7,13 @@ redraws the status line. No action calls either by hand.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TypeVar
 
 from textual import events, on, work
@@ -20,6 +24,7 @@ from textual.message import Message
 from textual.reactive import var
 from textual.timer import Timer
 from textual.widgets import Footer, Input
+from textual.worker import get_current_worker
 
 from ...core.errors import PapersError
 from ...core.index import Progress
@@ -27,11 +32,14 @@ from ...core.library import Library
 from ...core.locations import bundled_dumps
 from ...core.models import IndexReport
 from ...core.text import printable
+from ...core.triage import day_summary, dump_days, new_first, new_summary, step_day
 from ...core.views import FILTERS, SORTS, Filter, Sort
+from ...core.watch import watch_saves
 from ..commands import MAIN_COMMANDS, PAPER_COMMANDS, QUIT
 from ..widgets.paper_list import Listing, PaperList, Source
 from ..widgets.result_list import ResultList
 from ..widgets.search_bar import SearchBar
+from ..writes import in_writer
 from .list_screen import PaperListScreen
 
 SEARCH_DEBOUNCE = 0.15
@@ -72,7 +80,9 @@ def search_source(search: Search) -> Source:
     text, sort, filter, typing = search.text, search.sort, search.filter, True
 
     def source(library: Library) -> Listing:
-        result = library.search(text, sort, filter, typing=typing, first=FIRST_SCREENFUL)
+        # The default view puts the new papers first: it needs every paper.
+        first = FIRST_SCREENFUL if text.strip() else None
+        result = library.search(text, sort, filter, typing=typing, first=first)
         parsed = library.parse(text, typing=typing)
         lines: list[str] = []
         if result.ids or result.total_in_library == 0:
@@ -87,7 +97,11 @@ def search_source(search: Search) -> Source:
             if text.strip():
                 lines.append("Try fewer words, OR, a wildcard (neur*) or a fuzzy term (word~).")
         empty = printable("\n".join(lines))
-        listing = Listing(result.ids, result.total_in_library, parsed, result.notices, empty, request=search)
+        ids = result.ids
+        if not text.strip() and filter is Filter.ALL and sort in (Sort.RELEVANCE, Sort.DATE):
+            ids = new_first(ids, library.new_ids())  # the default view: the morning's new papers on top
+        listing = Listing(ids, result.total_in_library, parsed, result.notices, empty, request=search)
+        listing = replace(listing, summary=summary_of(library, text, ids))
         if result.exact and len(result.ids) >= result.matched:
             return listing  # every paper it found
 
@@ -96,7 +110,8 @@ def search_source(search: Search) -> Source:
 
         def more(library: Library) -> Listing:
             every = library.search(text, sort, filter, typing=typing)
-            return Listing(every.ids, every.total_in_library, parsed, every.notices, empty, request=search)
+            rest = Listing(every.ids, every.total_in_library, parsed, every.notices, empty, request=search)
+            return replace(rest, summary=summary_of(library, text, every.ids))
 
         return replace(
             listing, count=result.matched, exact=result.exact, counter=None if result.exact else counter, more=more
@@ -129,6 +144,35 @@ EMPTY_LIBRARY = (
     "To add a folder of saved Daily Papers pages, quit (q) and run: papers FOLDER"
 )
 INDEXING = "Reading your dumps: papers appear here as they are indexed."
+
+
+def summary_of(library: Library, text: str, ids: Sequence[str]) -> str:
+    """What is new since the last visit and, for a query of one day, what
+    that day holds (worker side: reads the index and the store)."""
+    summary = new_summary(library)
+    day = query_day(text)
+    if day is None:
+        return summary
+    return " · ".join(
+        part for part in (day_summary(day, library.papers(ids).values(), library.new_ids()), summary) if part
+    )
+
+
+def query_day(text: str) -> dt.date | None:
+    """The one day a query's `date:DAY` names (None without one, or for a range)."""
+    for word in text.split():
+        if word.startswith("date:"):
+            with contextlib.suppress(ValueError):
+                return dt.date.fromisoformat(word[5:])
+    return None
+
+
+def without_filter_terms(text: str) -> tuple[str, Filter | None]:
+    """The query without the `f` cycle's filter words, and the filter it held."""
+    terms = {f.term: f for f in FILTERS.values() if f.term}
+    words = text.split()
+    found = next((terms[word] for word in reversed(words) if word in terms), None)
+    return " ".join(word for word in words if word not in terms), found
 
 
 class MainScreen(PaperListScreen):
@@ -167,6 +211,10 @@ class MainScreen(PaperListScreen):
         self.shown: Search | None = None  # what the list on screen was searched with
         self.matched: int | str = 0  # how many papers it found: a number, or "about N" until counted
         self._search_timer: Timer | None = None
+        self.new_summary = ""  # "3 new since Mar 13 09:12"
+        self._stop_watching = threading.Event()
+        self._index_again = False  # saves changed while an index run was going
+        self._moved = False  # the user moved the cursor in the list on screen
 
     def compose(self) -> ComposeResult:
         yield SearchBar(id="search")
@@ -179,10 +227,48 @@ class MainScreen(PaperListScreen):
 
     def on_mount(self) -> None:
         self.results.focus()
+        self.begin_visit()
         self.start_search()
         self._check_samples()
         if self.index_on_start:
             self.indexing = "checking the dumps…"
+            self.run_index()
+            self.follow_saves()  # and the index stays up to date while the app is open
+
+    def on_unmount(self) -> None:
+        self._stop_watching.set()
+
+    # saves made while the app is open ---------------------------------------
+    class _SavesChanged(Message):
+        pass
+
+    @work(thread=True, group="watch")
+    def follow_saves(self) -> None:
+        """Index again when a save is added, changed or removed in the dump folders."""
+        worker = get_current_worker()
+        stop = self._stop_watching
+
+        class Stop:  # the app cancels its workers when it closes, before it unmounts the screen
+            def is_set(self) -> bool:
+                return worker.is_cancelled or stop.is_set()
+
+        try:
+            locations = self.library.dump_locations()
+            watch_saves(locations, self._saves_changed_in_thread, Stop())
+        except (OSError, RuntimeError, PapersError) as error:
+            # Too many watches (inotify's limit), a folder gone: saves are still read at the next start.
+            message = f"New saves will be read at the next start (the folders cannot be watched: {error})"
+            self.app.call_from_thread(self.notify, message, severity="warning", markup=False)
+
+    def _saves_changed_in_thread(self, _paths: set[Path]) -> None:
+        self.post_message(self._SavesChanged())
+
+    @on(_SavesChanged)
+    def saves_changed(self) -> None:
+        if self.indexing:
+            self._index_again = True
+        else:
+            self.indexing = "reading a new save…"
             self.run_index()
 
     # state -----------------------------------------------------------------
@@ -192,7 +278,8 @@ class MainScreen(PaperListScreen):
         self._search_timer = self.set_timer(SEARCH_DEBOUNCE, self.start_search)
 
     def watch_filter(self, filter: Filter) -> None:
-        self.notify(f"Showing {filter.label}", timeout=1.5, markup=False)
+        if filter is not Filter.ALL:
+            self.notify(f"Showing {filter.label}", timeout=1.5, markup=False)
         self.start_search()
 
     def watch_sort(self, sort: Sort) -> None:
@@ -217,6 +304,18 @@ class MainScreen(PaperListScreen):
         samples = self.library.dump_locations() == [bundled_dumps()]
         self.app.call_from_thread(setattr, self, "samples", samples)
 
+    @work(group="visit")
+    async def begin_visit(self) -> None:
+        """Record this opening of the app (what is new counts from the last one
+        over), then count again: the first search may have run before it."""
+        library = self.library
+        try:
+            await in_writer(library.begin_visit)
+        except PapersError as error:
+            self.notify(f"Could not record this visit: {error}", severity="warning", markup=False)
+            return
+        self.start_search()
+
     # searching -------------------------------------------------------------
     @on(Input.Changed, "#search")
     def query_changed(self, event: Input.Changed) -> None:
@@ -225,8 +324,9 @@ class MainScreen(PaperListScreen):
     def start_search(self) -> None:
         search = Search(self.query_text, self.sort, self.filter)
         # The same search again (a new dump, a changed mark) keeps the cursor
-        # on its paper; a new one starts at its best hit.
-        keep = self.results.current if search == self.shown else None
+        # on the paper the user moved to; a new one, or one the user has not
+        # moved in yet, starts at the top (where a new dump's papers go).
+        keep = self.results.current if search == self.shown and self._moved else None
         self.paper_list.load(search_source(search), keep=keep)
 
     @on(PaperList.Listed)
@@ -234,12 +334,47 @@ class MainScreen(PaperListScreen):
         listing = event.listing
         self.total = listing.total
         self.matched = listing.matched if listing.exact else about(listing.matched)
+        self.new_summary = listing.summary
         if isinstance(listing.request, Search):
+            if listing.request != self.shown:
+                self._moved = False
             self.shown = listing.request
         # The list itself says when nothing matches; the status adds the notices.
         self.message = "; ".join(listing.notices) if listing.total else ""
         self._say_why_empty()
         self.update_status()
+
+    @on(PaperList.Refreshed)
+    def marks_refreshed(self) -> None:
+        # A star, a seen mark or a note (here or elsewhere) decides on a new paper.
+        if self.shown is not None:
+            self.refresh_summary(self.shown.text, tuple(self.results.ids))
+
+    @work(thread=True, exclusive=True, group="summary")
+    def refresh_summary(self, text: str, ids: tuple[str, ...]) -> None:
+        summary = summary_of(self.library, text, ids)
+        self.app.call_from_thread(self._set_summary, summary)
+
+    def _set_summary(self, summary: str) -> None:
+        self.new_summary = summary
+        self.update_status()
+
+    @on(PaperList.IndexChanged)
+    def index_changed(self) -> None:
+        # Another process indexed (or rebuilt) the library: show what it holds
+        # now. The app's own index run searches again as it commits.
+        if not self.indexing:
+            self.start_search()
+
+    @on(PaperList.BusyChanged)
+    def busy_changed(self) -> None:
+        self.update_status()  # a slow search is said to be running, then no more
+
+    @on(ResultList.Highlighted)
+    def cursor_moved(self, event: ResultList.Highlighted) -> None:
+        if not event.landed:
+            self._moved = True
+        self.update_status()  # the position it shows
 
     def _say_why_empty(self) -> None:
         """An empty library says whether papers are on their way or how to add some."""
@@ -266,7 +401,12 @@ class MainScreen(PaperListScreen):
             self.paper_list.set_status(Content("Searching…"))
             return
         what = "sample papers" if self.samples else "papers"
+        results = self.results
         parts = [f"{self.matched} of {self.total} {what}"]
+        if results.current is not None:
+            parts.insert(0, f"{results.cursor + 1} / {len(results.ids)}")  # where the cursor is (in what is listed)
+        if self.new_summary:
+            parts.append(self.new_summary)
         if shown.text.strip():
             parts.append(f"query {shown.text.strip()!r}")
         if shown.filter is not Filter.ALL:
@@ -274,6 +414,8 @@ class MainScreen(PaperListScreen):
         parts.append(f"sort: {shown.sort.label}")
         if self.indexing:
             parts.append(self.indexing)
+        if self.paper_list.busy:
+            parts.append(f"searching {self.query_text.strip()!r}…" if self.query_text.strip() else "searching…")
         status = Content(printable(" · ".join(parts)))
         if self.message:
             status = Content.assemble(status, (f"  {printable(self.message)}", "bold $warning"))
@@ -330,7 +472,35 @@ class MainScreen(PaperListScreen):
         self.set_class(event.size.height < SHORT, "-short")
 
     def action_cycle_filter(self) -> None:
-        self.filter = _next(list(FILTERS.values()), self.filter)
+        """The next filter; one the query language can say is written into
+        the search bar, so the query that runs is the one on screen."""
+        search = self.query_one("#search", Input)  # its value: keys pressed fast see each other's change
+        words, shown = without_filter_terms(search.value)
+        chosen = _next(list(FILTERS.values()), shown or self.filter)
+        if chosen.term:
+            self.filter = Filter.ALL
+            text = f"{words} {chosen.term}".strip()
+        else:
+            self.filter = chosen
+            text = words
+        search.value = text
+
+    def action_step_day(self, step: int) -> None:
+        """Show the day of dumps before / after the one in the query (the newest
+        without one), as `date:DAY` in the search bar."""
+        self._step_day(self.query_one("#search", Input).value, step)
+
+    @work(thread=True, exclusive=True, group="day")
+    def _step_day(self, text: str, step: int) -> None:
+        day = step_day(dump_days(self.library.locations.catalog_path), query_day(text), step)
+        if day is None:
+            self.app.call_from_thread(self.notify, "No earlier day" if step < 0 else "No later day", timeout=2)
+            return
+        words = " ".join(word for word in text.split() if not word.startswith("date:"))
+        self.app.call_from_thread(self._set_query, f"{words} date:{day.isoformat()}".strip())
+
+    def _set_query(self, text: str) -> None:
+        self.query_one("#search", Input).value = text
 
     def action_cycle_sort(self) -> None:
         self.sort = _next(list(SORTS.values()), self.sort)
@@ -393,6 +563,9 @@ class MainScreen(PaperListScreen):
     def _index_finished(self) -> None:
         self.paper_list.progress.remove_class("-active")
         self.indexing = ""
+        if self._index_again:
+            self._index_again = False
+            self.call_later(self.saves_changed)
 
     def index_done(self, report: IndexReport) -> None:
         self._index_finished()

@@ -22,7 +22,9 @@ from ...core.editor import edit_note
 from ...core.errors import PapersError
 from ...core.links import code_url, paper_url
 from ...core.models import Paper, UserState
+from ...core.store import NoteSave
 from ...core.text import printable
+from ...core.undo import Change
 from ..commands import PAPER_COMMANDS, Command
 from ..widgets.paper_view import Detail
 from ..writes import in_writer
@@ -120,6 +122,7 @@ class PaperScreen(PapersScreen):
             if drawn is not None and drawn != starred:
                 return paper, starred, False
             library.set_starred(paper, not starred)
+            library.undo.record(Change("star", paper, starred, not starred))
             return paper, not starred, True
 
         try:
@@ -155,7 +158,7 @@ class PaperScreen(PapersScreen):
     def action_edit_note_external(self) -> None:
         self.with_paper(self._edit_in_editor)
 
-    def _edit_in_editor(self, paper: Paper, _state: UserState) -> None:
+    def _edit_in_editor(self, paper: Paper, state: UserState) -> None:
         # Every editor failure comes back as a PapersError after the screen
         # is resumed: edit_note never lets one cross the suspend.
         library = self.library
@@ -170,6 +173,7 @@ class PaperScreen(PapersScreen):
             self.notify(result.notice, severity="warning", markup=False)
         if result.saved is None:
             return
+        self.library.undo.record(Change("note", paper, state.note, result.saved.note.text if result.saved.note else ""))
         self.paper_changed(paper.id)
         if result.saved.merged:
             self.notify("The note was changed elsewhere meanwhile: both texts were kept.", severity="warning")
@@ -179,8 +183,16 @@ class PaperScreen(PapersScreen):
     @work(group="write")
     async def _save_note(self, paper: Paper, text: str, base: dt.datetime | None) -> None:
         library = self.library
+
+        def write() -> NoteSave:
+            before = library.note(paper.id)
+            saved = library.save_note(paper, text, base, check_base=True)
+            after = saved.note.text if saved.note else ""
+            library.undo.record(Change("note", paper, before.text if before else "", after))
+            return saved
+
         try:
-            result = await in_writer(lambda: library.save_note(paper, text, base, check_base=True))
+            result = await in_writer(write)
         except PapersError as error:
             self.notify(f"Note NOT saved: {error}", severity="error", markup=False, timeout=10)
             return
@@ -189,6 +201,46 @@ class PaperScreen(PapersScreen):
             self.notify("The note was changed elsewhere meanwhile: both texts were kept.", severity="warning")
         else:
             self.notify("Note saved" if result.note else "Note deleted", timeout=2)
+
+    def action_toggle_seen(self) -> None:
+        paper_id = self.current_paper_id()
+        if paper_id is not None:
+            self._toggle_seen(paper_id)
+
+    @work(group="write")
+    async def _toggle_seen(self, paper_id: str) -> None:
+        library = self.library
+
+        def write() -> tuple[Paper, bool]:
+            paper = library.paper(paper_id)
+            seen = library.state(paper_id).seen_at is not None
+            library.set_seen(paper, not seen)
+            library.undo.record(Change("seen", paper, seen, not seen))
+            return paper, not seen
+
+        try:
+            paper, seen = await in_writer(write)
+        except PapersError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.paper_changed(paper.id)
+        self.notify(("Seen: " if seen else "Not seen: ") + paper.title, markup=False, timeout=2)
+
+    @work(group="write")
+    async def action_undo(self) -> None:
+        library = self.library
+        try:
+            change = await in_writer(lambda: library.undo.undo(library.store))
+        except PapersError as error:
+            self.notify(f"Not undone: {error}", severity="error", markup=False)
+            return
+        if change is None:
+            self.notify("Nothing to undo", timeout=2)
+            return
+        self.paper_changed(change.paper.id)
+        left = len(library.undo)
+        more = f" ({left} more to undo)" if left else ""
+        self.notify(f"Undone: {change.describe()} of {change.paper.title}{more}", markup=False, timeout=3)
 
     def action_open_browser(self) -> None:
         self.with_paper(lambda paper, _state: self.open_link(paper_url(paper)))

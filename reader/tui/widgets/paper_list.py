@@ -30,11 +30,13 @@ from ...core.library import Library
 from ...core.models import UserState
 from ...core.search import ParsedQuery
 from ...core.text import printable
+from ...core.triage import is_repeat
 from ..writes import in_writer
 from .paper_view import Detail, PaperView, read_detail
 from .result_list import ResultList, Row
 
 SEEN_AFTER = 0.3  # a paper shown this long in the detail pane is seen
+BUSY_AFTER = 0.3  # a source running this long is said to be running
 FOLLOW_EVERY = 1.0  # seconds between looks for changes made by other processes
 NARROW = 100  # narrower than this: the detail goes under the list
 # A partial listing of at most this many papers is completed at once, after
@@ -68,14 +70,18 @@ class Listing:
     def matched(self) -> int:
         return len(self.ids) if self.count is None else self.count
 
+    summary: str = ""  # what is new, for the status line
+
 
 Source = Callable[[Library], Listing]
 
 
-def read_rows(library: Library, paper_ids: Sequence[str]) -> dict[str, Row]:
-    """The list rows of some papers (worker side: reads the index and the store)."""
+def read_rows(library: Library, paper_ids: Sequence[str], parsed: ParsedQuery | None = None) -> dict[str, Row]:
+    """The list rows of some papers, the words of `parsed` marked in their
+    titles (worker side: reads the index and the store)."""
     papers = library.papers(paper_ids)
     states = library.states(paper_ids)
+    unknown = library.unknown(paper_ids)  # new unless the user decided on it
     rows: dict[str, Row] = {}
     for pid in paper_ids:
         paper = papers.get(pid)
@@ -84,11 +90,15 @@ def read_rows(library: Library, paper_ids: Sequence[str]) -> dict[str, Row]:
             continue
         state = states.get(pid, UserState(pid))
         date = paper.newest_date
+        title = printable(paper.title)  # one character for one: the spans still fit
         rows[pid] = Row(
-            title=printable(paper.title),
+            title=title,
             starred=state.starred,
             seen=state.seen_at is not None,
             date=date.isoformat() if date else "",
+            new=pid in unknown and not (state.starred or state.seen_at or state.note),
+            repeat=is_repeat(paper),
+            matches=tuple(library.highlights(title, parsed, "title")) if parsed is not None else (),
         )
     return rows
 
@@ -104,6 +114,9 @@ class PaperList(Vertical):
     can be hidden (`detail_shown`), giving the list the whole width."""
 
     detail_shown: var[bool] = var(True)
+    # A source has run for BUSY_AFTER seconds without its listing: the owner
+    # says so (the list on screen is still the last one).
+    busy: var[bool] = var(False)
 
     class Listed(Message):
         """A source's listing is shown."""
@@ -111,6 +124,13 @@ class PaperList(Vertical):
         def __init__(self, listing: Listing) -> None:
             super().__init__()
             self.listing = listing
+
+    class BusyChanged(Message):
+        """`busy` changed: a slow source started or finished."""
+
+        def __init__(self, busy: bool) -> None:
+            super().__init__()
+            self.busy = busy
 
     class Failed(Message):
         """A source failed (a query that cannot be read): the last list stays."""
@@ -145,6 +165,14 @@ class PaperList(Vertical):
             self.rows = rows
             self.replace = replace
 
+    class Refreshed(Message):
+        """The marks of some papers were read again after a change (the
+        app's own or another process's)."""
+
+    class IndexChanged(Message):
+        """The index on disk is another generation (another process indexed,
+        or rebuilt it): its owner may search again."""
+
     class MarksChanged(Message):
         """Another process (the CLI, another window) changed stars, notes or
         seen marks: the rows and the detail are read again; a screen whose
@@ -165,10 +193,16 @@ class PaperList(Vertical):
         self._shown: str | None = None
         self._seen_timer: Timer | None = None
         self._store_version: int | None = None
+        self._generation: int | None = None
         self._following = False
         self.listing: Listing | None = None  # what the list shows
         self._token = object()  # names the listing on screen for its count and its rest
         self._more_asked = False
+        self._busy_timer: Timer | None = None
+        # The paper the cursor landed on when a list was shown: the user has
+        # not chosen it, so it is not marked seen until they move to it
+        # (or open it, or press the seen key).
+        self._landed: str | None = None
 
     def compose(self) -> ComposeResult:
         with Container(id="panes"):
@@ -215,7 +249,23 @@ class PaperList(Vertical):
         """Show what `source` lists; the cursor stays on `keep` if it is there."""
         self.workers.cancel_group(self, "count")
         self.workers.cancel_group(self, "more")
+        if self._busy_timer is None:
+            self._busy_timer = self.set_timer(BUSY_AFTER, lambda: setattr(self, "busy", True))
         self._list(source, keep, max(self.results.size.height, 24))
+
+    def _done(self) -> None:
+        """The newest source answered (listing or failure)."""
+        if self._busy_timer is not None:
+            self._busy_timer.stop()
+            self._busy_timer = None
+        self.busy = False
+
+    def watch_busy(self, busy: bool) -> None:
+        self.post_message(self.BusyChanged(busy))
+
+    @on(Failed)
+    def _failed(self) -> None:
+        self._done()  # the message goes on to the screen, which says why
 
     @work(thread=True, exclusive=True, group="list")
     def _list(self, source: Source, keep: str | None, height: int) -> None:
@@ -223,7 +273,7 @@ class PaperList(Vertical):
         worker = get_current_worker()
         try:
             listing = source(self.library)
-            rows = read_rows(self.library, _around(listing.ids, keep, height))
+            rows = read_rows(self.library, _around(listing.ids, keep, height), listing.parsed)
         except PapersError as problem:
             if not worker.is_cancelled:
                 self.post_message(self.Failed(str(problem)))
@@ -234,6 +284,7 @@ class PaperList(Vertical):
     @on(_Loaded)
     def _show_listing(self, event: _Loaded) -> None:
         event.stop()
+        self._done()
         listing = event.listing
         self.parsed = listing.parsed
         results = self.results
@@ -313,7 +364,7 @@ class PaperList(Vertical):
     @work(thread=True, group="rows")
     def _fetch_rows(self, paper_ids: list[str], replace: bool = False) -> None:
         try:
-            rows = read_rows(self.library, paper_ids)
+            rows = read_rows(self.library, paper_ids, self.parsed)
         except PapersError:
             rows = {pid: Row(printable(pid), False, True, "") for pid in paper_ids}
         if not get_current_worker().is_cancelled:
@@ -330,6 +381,7 @@ class PaperList(Vertical):
         wanted = list(paper_ids) if paper_ids is not None else self.results.visible_ids()
         if wanted:
             self._fetch_rows(wanted, replace=True)
+        self.post_message(self.Refreshed())
         if self._shown is not None and (paper_ids is None or self._shown in paper_ids):
             self.show(self._shown, keep_scroll=True)
 
@@ -342,11 +394,12 @@ class PaperList(Vertical):
     @work(group="follow")
     async def _look_for_changes(self) -> None:
         """Ask the store whether another connection committed (SQLite's
-        data_version). On the writer thread: its connection lives as long as
-        the app, and the app's own writes, made there, do not count."""
+        data_version), and the index whether it is another generation. On the
+        writer thread: its connection lives as long as the app, and the app's
+        own writes, made there, do not count."""
         library = self.library
         try:
-            version = await in_writer(lambda: library.store.data_version())
+            version, generation = await in_writer(lambda: (library.store.data_version(), library.generation()))
         except Exception:  # noqa: BLE001 - following is best effort: the next look tries again
             return
         finally:
@@ -354,11 +407,15 @@ class PaperList(Vertical):
         if self._store_version is not None and version != self._store_version:
             self.refresh_papers()
             self.post_message(self.MarksChanged())
+        if self._generation is not None and generation != self._generation:
+            self.post_message(self.IndexChanged())
         self._store_version = version
+        self._generation = generation
 
     # the detail pane -------------------------------------------------------
     @on(ResultList.Highlighted)
     def _highlighted(self, event: ResultList.Highlighted) -> None:
+        self._landed = event.paper_id if event.landed else None
         self.show(event.paper_id)
         self._near_the_end(self.results.cursor)
         self.screen.refresh_bindings()  # commands that need a paper may have changed
@@ -395,7 +452,8 @@ class PaperList(Vertical):
             return
         self.detail = event.detail
         self.paper_view.show(event.detail.content, keep_scroll=event.keep_scroll)
-        if event.detail.state.seen_at is None:
+        if event.detail.state.seen_at is None and not event.keep_scroll and event.paper_id != self._landed:
+            # Only a paper newly shown is looked at: a redraw after "mark unseen" is not.
             paper_id = event.paper_id
             self._seen_timer = self.set_timer(SEEN_AFTER, lambda: self._seen_after_a_look(paper_id))
 

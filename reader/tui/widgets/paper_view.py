@@ -24,6 +24,7 @@ from ...core.links import urls
 from ...core.models import Paper, PaperMeta, UserState
 from ...core.search import ParsedQuery
 from ...core.text import printable
+from ...core.triage import appearance_line
 
 HIT = "bold $text on $warning-muted"
 
@@ -71,6 +72,7 @@ def paper_content(
     state: UserState,
     abstract_spans: Sequence[tuple[int, int]] = (),
     title_spans: Sequence[tuple[int, int]] = (),
+    note_spans: Sequence[tuple[int, int]] = (),
 ) -> Content:
     """Everything the detail pane shows for one paper."""
     parts: list[Content] = [_highlighted(paper.title, title_spans, "bold $accent"), Content("\n")]
@@ -79,13 +81,16 @@ def paper_content(
         marks.append((f"★ starred {state.starred_at.astimezone():%Y-%m-%d}", "bold $warning"))
     else:
         marks.append(("☆ not starred", "$text-muted"))
-    marks.append(("seen" if state.seen_at else "● new", "$text-muted" if state.seen_at else "bold $success"))
+    marks.append(("seen" if state.seen_at else "● not seen", "$text-muted" if state.seen_at else "bold $success"))
     marks.append((f"ID {printable(paper.id)}", "$text-muted"))
     parts.append(Content("  ·  ").join(Content.styled(text, style) for text, style in marks))
     parts.append(Content("\n"))
     details = meta_lines(paper.meta)
     if details:
         parts.append(Content.styled("\n".join(details) + "\n", "$text-muted"))
+    seen_days = appearance_line(paper)
+    if seen_days:
+        parts.append(Content.styled(seen_days + "\n", "$text-muted"))
     for dump in paper.dumps:
         when = dump.date.isoformat() if dump.date else "undated"
         parts.append(Content.styled(f"in {when}  {printable(PurePath(dump.path).name)}\n", "$text-muted"))
@@ -100,7 +105,7 @@ def paper_content(
     if state.note:
         updated = f" (updated {state.note_updated_at.astimezone():%Y-%m-%d %H:%M})" if state.note_updated_at else ""
         parts.append(Content.styled(f"── Note{updated} ──\n", "bold $secondary"))
-        parts.append(_highlighted(state.note, ()))
+        parts.append(_highlighted(state.note, note_spans))
     else:
         parts.append(Content.styled("No note: press n to write one.", "$text-muted"))
     return Content.assemble(*parts)
@@ -122,7 +127,8 @@ def read_detail(library: Library, paper_id: str, parsed: ParsedQuery | None) -> 
     state = library.state(paper_id)
     abstract_spans = library.highlights(paper.abstract, parsed) if parsed else []
     title_spans = library.highlights(paper.title, parsed, "title") if parsed else []
-    return Detail(paper, state, paper_content(paper, state, abstract_spans, title_spans))
+    note_spans = library.note_highlights(state.note, parsed) if parsed and state.note else []
+    return Detail(paper, state, paper_content(paper, state, abstract_spans, title_spans, note_spans))
 
 
 CHUNK = 16_000  # characters laid out at a time: ~0.1 s of the UI thread at most

@@ -33,10 +33,15 @@ class Row:
     starred: bool
     seen: bool
     date: str
+    new: bool = False  # arrived since the last visit, not decided on
+    repeat: bool = False  # listed on more than one day
+    matches: tuple[tuple[int, int], ...] = ()  # the query's words in the title (character spans)
 
 
 STAR = "★"
 UNSEEN = "●"
+NEW = "✦"
+REPEAT = "↻"
 LOADING = Row("", False, True, "")  # drawn until the row's fetch comes back
 
 
@@ -58,16 +63,19 @@ class ResultList(ScrollView, can_focus=True):
         "result-list--unseen",
         "result-list--date",
         "result-list--empty",
+        "result-list--match",
     }
 
     cursor: reactive[int] = reactive(0, always_update=True)
 
     class Highlighted(Message):
-        """The cursor moved to a paper (None: the list is empty)."""
+        """The cursor moved to a paper (None: the list is empty). `landed`: it
+        was put there by new results, not moved by the user."""
 
-        def __init__(self, paper_id: str | None) -> None:
+        def __init__(self, paper_id: str | None, landed: bool = False) -> None:
             super().__init__()
             self.paper_id = paper_id
+            self.landed = landed
 
     class Selected(Message):
         """The user opened a paper (Enter or a double click)."""
@@ -89,6 +97,7 @@ class ResultList(ScrollView, can_focus=True):
         self.empty_text = "No papers"
         self._rows: dict[str, Row] = {}
         self._asked: set[str] = set()
+        self._landing = False
 
     # content -----------------------------------------------------------
     def set_ids(self, ids: Sequence[str], keep: str | None = None, rows: Mapping[str, Row] | None = None) -> None:
@@ -104,7 +113,9 @@ class ResultList(ScrollView, can_focus=True):
         self.virtual_size = Size(self.size.width, len(self.ids))
         kept = keep is not None and keep in self.ids
         self.scroll_to(y=top if kept else 0, animate=False, immediate=True)
+        self._landing = True
         self.cursor = self.ids.index(keep) if keep is not None and kept else 0
+        self._landing = False
         self.refresh()
 
     def add_rows(self, rows: Mapping[str, Row], replace: bool = False) -> None:
@@ -134,7 +145,7 @@ class ResultList(ScrollView, can_focus=True):
         self.refresh_line(old)
         self.refresh_line(new)
         self._show_cursor()
-        self.post_message(self.Highlighted(self.current))
+        self.post_message(self.Highlighted(self.current, self._landing))
 
     def _show_cursor(self) -> None:
         """Scroll (as little as needed) to bring the cursor's row into view."""
@@ -226,15 +237,39 @@ class ResultList(ScrollView, can_focus=True):
         unseen_style = line_style + self.get_component_rich_style("result-list--unseen", partial=True)
         date_style = line_style + self.get_component_rich_style("result-list--date", partial=True)
         date = f" {row.date} " if row.date else " "
+        if row.repeat:
+            date = f" {REPEAT}{date}"
         title_width = max(1, width - 3 - cell_len(date))
         title = row.title
+        kept = len(title)  # characters of the real title drawn (not the "…")
         if cell_len(title) > title_width:
-            title = set_cell_size(title, title_width - 1) + "…"
+            title = set_cell_size(title, title_width - 1)
+            kept = len(title)
+            title += "…"
+        match_style = line_style + self.get_component_rich_style("result-list--match", partial=True)
         segments = [
             Segment(STAR if row.starred else " ", star_style),
-            Segment(" " if row.seen else UNSEEN, unseen_style),
+            Segment(NEW if row.new else " " if row.seen else UNSEEN, unseen_style),
             Segment(" ", line_style),
-            Segment(set_cell_size(title, title_width), line_style),
+            *_title_segments(set_cell_size(title, title_width), row.matches, kept, line_style, match_style),
             Segment(date, date_style),
         ]
         return Strip(segments, width).crop(0, width)
+
+
+def _title_segments(
+    title: str, matches: Sequence[tuple[int, int]], kept: int, style: Style, match_style: Style
+) -> list[Segment]:
+    """The title with the query's words in `match_style`, marked within its
+    first `kept` characters (the rest was cut)."""
+    segments: list[Segment] = []
+    at = 0
+    for start, end in sorted(matches):
+        start, end = max(start, at), min(end, kept)
+        if start >= end:
+            continue
+        segments.append(Segment(title[at:start], style))
+        segments.append(Segment(title[start:end], match_style))
+        at = end
+    segments.append(Segment(title[at:], style))
+    return [segment for segment in segments if segment.text]
