@@ -462,7 +462,7 @@ def read_vocabulary(reader: IndexReader, folder: Path | None = None) -> Vocabula
 
 def _segment_words(leaf: IndexReader, folder: Path | None) -> Vocabulary:
     name = _segment_id(leaf)
-    key = int.from_bytes(hashlib.blake2b(f"segment {name}".encode(), digest_size=6).digest(), "big")
+    key = _segment_key(leaf)
     kept = load_vocabulary(folder / "segments", key) if folder is not None and name else None
     if kept is not None and folder is not None:
         with contextlib.suppress(OSError):
@@ -480,6 +480,10 @@ def _segment_words(leaf: IndexReader, folder: Path | None) -> Vocabulary:
         with contextlib.suppress(OSError):
             save_vocabulary(folder / "segments", key, words, keep=SEGMENT_FILES)
     return words
+
+
+def _segment_key(leaf: IndexReader) -> int:
+    return int.from_bytes(hashlib.blake2b(f"segment {_segment_id(leaf)}".encode(), digest_size=6).digest(), "big")
 
 
 def typed_words(text: str) -> set[str]:
@@ -500,6 +504,11 @@ def save_index_vocabulary(index: whoosh.index.Index, index_dir: Path) -> None:
     folder = vocabulary_folder(index_dir)
     with contextlib.suppress(OSError), index.reader() as reader:
         save_vocabulary(folder, vocabulary_key(reader), read_vocabulary(reader, folder))
+        # The word lists of segments merged away are not needed again.
+        live = {vocabulary_path(folder / "segments", _segment_key(leaf)).name for leaf, _ in reader.leaf_readers()}
+        for stale in (folder / "segments").glob("vocabulary-*.bin"):
+            if stale.name not in live:
+                stale.unlink(missing_ok=True)
 
 
 def index_vocabulary(reader: IndexReader, index_dir: Path | None) -> Vocabulary:
