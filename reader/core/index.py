@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import whoosh.index
-from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.reading import IndexReader, SegmentReader
@@ -47,7 +47,8 @@ from .writers import ChildWriters
 
 # Bump when the schema or an analyzer changes: an older index is rebuilt.
 # 2: what saves tell about papers (meta), upvotes, the page's order.
-INDEX_VERSION = 2
+# 3: no `words` field (the vocabulary is read from the stored text: reader/core/search.py).
+INDEX_VERSION = 3
 INDEX_NAME = "papers"
 # Papers per commit: big enough to keep segments few, small enough that a
 # first run on a big folder becomes searchable within a minute or so.
@@ -77,8 +78,6 @@ def make_schema() -> Schema:
         id=ID(stored=True, unique=True, sortable=True),
         title=TEXT(stored=True, analyzer=stem, field_boost=2.0),
         abstract=TEXT(stored=True, analyzer=stem),
-        # Unstemmed title words: spelling suggestions read real words here.
-        words=TEXT(analyzer=StandardAnalyzer(), phrase=False, spelling=True),
         title_sort=ID(sortable=True),
         date=NUMERIC(int, bits=32, stored=True, sortable=True),
         # Newest date first, then the order its page listed the paper in.
@@ -116,7 +115,6 @@ def paper_document(paper: Paper) -> dict[str, Any]:
         "id": paper.id,
         "title": paper.title,
         "abstract": paper.abstract,
-        "words": paper.title,
         "title_sort": paper.title.casefold(),
         "date": date_number(paper.newest_date),
         "order": order_number(paper),
@@ -938,6 +936,10 @@ class _Batch:
         if self.touched or self.clear:
             self.commits += 1
             write_snapshot(self.index, self.index_dir, before)
+            # --- the vocabulary of the new generation, for searches (reader/core/search.py) ---
+            from .search import save_index_vocabulary
+
+            save_index_vocabulary(self.index, self.index_dir)
             # What this batch wrote is searchable from here on.
             self.progress(Progress("saved", self.added + self.updated, 0, ""))
         self.touched, self.existed, self.previous, self.size = set(), set(), {}, 0

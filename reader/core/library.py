@@ -18,7 +18,7 @@ from typing import overload
 from . import generations
 from .catalog import catalog_problem
 from .config import State, remember_folders
-from .errors import IndexReadError, PapersError, QueryError, UnknownPaperError
+from .errors import IndexReadError, PapersError, UnknownPaperError
 from .export import ExportItem, Options, Scope, get_format
 from .generations import FirstView
 from .index import (
@@ -40,6 +40,7 @@ from .search import (
     SEARCH_BUDGET,
     SUGGEST_BUDGET,
     Budget,
+    Hits,
     IdMap,
     PaperSearcher,
     ParsedQuery,
@@ -52,6 +53,7 @@ from .store import Note, NoteSave, Store, Visit
 from .triage import new_ids
 from .undo import UndoLog
 from .views import Facts, Filter, Sort
+from .vocabulary import Vocabulary
 
 MIN_ID_PREFIX = 4
 
@@ -65,6 +67,7 @@ class Library:
         self._lock = threading.Lock()
         self._reloads = 0  # bumped by reload(): every thread opens the index again
         self._id_map: tuple[int, IdMap] | None = None  # the newest generation's, shared
+        self._vocabulary: tuple[int, Vocabulary] | None = None  # likewise
         self._failure: tuple[int, str] | None = None  # a generation that failed to read once
         self._running = 0
         # The app's visit (None for the CLI, which reads the last visit that is over).
@@ -157,6 +160,7 @@ class Library:
         with self._lock:
             self._reloads += 1
             self._id_map = None
+            self._vocabulary = None
 
     # per-thread handles --------------------------------------------------
     @property
@@ -192,7 +196,7 @@ class Library:
             self._read_failed(disk, "the index could not be opened or has another version")
             return None
         try:
-            searcher = PaperSearcher(index, disk, self._shared_id_map)
+            searcher = PaperSearcher(index, disk, self._shared_id_map, self._shared_vocabulary)
         except Exception as error:  # noqa: BLE001 - any damage to a cache means rebuild
             self._read_failed(disk, f"the index could not be read ({describe(error)})")
             return None
@@ -217,6 +221,13 @@ class Library:
         """Every paper newest first and the first rows, from the file the
         last commit wrote: no index is opened (the app's first screen)."""
         return generations.first_view(self.locations.index_dir)
+
+    def _shared_vocabulary(self, generation: int, build: Callable[[], Vocabulary]) -> Vocabulary:
+        """The generation's vocabulary, loaded (or built) by one thread for all."""
+        with self._lock:
+            if self._vocabulary is None or self._vocabulary[0] != generation:
+                self._vocabulary = (generation, build())
+            return self._vocabulary[1]
 
     def _read_failed(self, generation: int, reason: str) -> None:
         """A read failed. Twice on the same generation is damage, not a
@@ -257,27 +268,45 @@ class Library:
         filter: Filter = Filter.ALL,
         limit: int | None = None,
         budget: float | None = SEARCH_BUDGET,
+        typing: bool = False,
+        first: int | None = None,
     ) -> SearchResult:
         """Matching paper IDs, ranked or sorted, narrowed by a filter. A
         search that runs past `budget` seconds returns the papers found so
-        far, with `partial` set and a notice."""
+        far, with `partial` set and a notice.
+
+        The keystroke path: `typing` says the last word may be unfinished
+        (it then stands for its most frequent completions); `first` asks for
+        only the first papers, with an estimated count (`exact` False), when
+        the index alone can order them (no filter, and a sort by rank or by
+        an index field); `count()` and a search without `first` complete it."""
         with self._lock:
             self._running += 1
         try:
-            return self._search(text, sort, filter, limit, Budget(budget))
+            return self._search(text, sort, filter, limit, Budget(budget), typing, first)
         finally:
             with self._lock:
                 self._running -= 1
 
-    def _search(self, text: str, sort: Sort, filter: Filter, limit: int | None, budget: Budget) -> SearchResult:
+    def _search(
+        self, text: str, sort: Sort, filter: Filter, limit: int | None, budget: Budget, typing: bool, first: int | None
+    ) -> SearchResult:
         terms = split_terms(text)  # is:, has:, date: ... become filters
-        ranked = self._ranked(terms.words, sort, budget)
+        # Filters and in-memory sorts need every hit; the index orders the rest.
+        quick = first is not None and filter is Filter.ALL and not terms.filters
+        quick = quick and (sort.order is None or sort.index_field is not None)
+        ranked = self._ranked(terms.words, sort, budget, typing, first if quick else None)
         if ranked is None:
             notice = "the index is empty, being rebuilt or unreadable: run `papers index`"
             return SearchResult(text, (), 0, (notice,))
-        searcher, ids, scores, parsed = ranked
-        if not parsed.is_everything:
-            ids.extend(self._note_hits(parsed, ids))  # after the index's hits, newest note first
+        searcher, hits = ranked
+        ids, scores, parsed = hits.ids, hits.scores, hits.parsed
+        # Papers whose note matches come after every index hit: in a first
+        # screenful only when it holds every index hit.
+        extra: list[str] = []
+        if not parsed.is_everything and (hits.exact or not quick):
+            extra = self._note_hits(parsed, ids)
+            ids.extend(extra)
         filters = (filter, *terms.filters)
         facts = self._facts()
         for chosen in filters:
@@ -291,16 +320,48 @@ class Library:
             ids.extend(gone)
         if sort.index_field is None:
             ids = sort.arrange(ids, self._facts())  # the index could not sort these
+        count = hits.count + len(extra) if quick else None
         if limit is not None:
             ids = ids[:limit]
         notices = parsed.notices
         if budget.ran_out:
             notices += (f"the search ran out of time: showing the {len(ids)} papers found so far",)
-        return SearchResult(text, tuple(ids), searcher.total, notices, scores, partial=parsed.partial)
+        return SearchResult(
+            text,
+            tuple(ids),
+            searcher.total,
+            notices,
+            scores,
+            partial=parsed.partial,
+            count=count,
+            exact=hits.exact or not quick,
+        )
+
+    def count(self, text: str = "", filter: Filter = Filter.ALL, typing: bool = False) -> int:
+        """The exact number of papers a search finds (for the count a
+        keystroke's first screenful only estimated). Without a filter,
+        nothing is scored or sorted."""
+        terms = split_terms(text)
+        if filter is not Filter.ALL or terms.filters:
+            return len(self.search(text, Sort.RELEVANCE, filter, budget=None, typing=typing).ids)
+        for _attempt in (1, 2):
+            searcher = self._searcher()
+            if searcher is None:
+                parse_query(terms.words)  # a bad query is still reported
+                return 0
+            try:
+                parsed = searcher.parse(terms.words, typing=typing)
+                noted = [] if parsed.is_everything else self._note_hits(parsed, ())
+                count, among_hits = searcher.count(terms.words, typing=typing, among=noted)
+                return count + len(noted) - len(among_hits)  # notes add the papers the index did not find
+            except IndexReadError as error:
+                self._read_failed(searcher.generation, str(error))
+                self._drop_searcher()
+        return 0
 
     def _ranked(
-        self, text: str, sort: Sort, budget: Budget
-    ) -> tuple[PaperSearcher, list[str], dict[str, float], ParsedQuery] | None:
+        self, text: str, sort: Sort, budget: Budget, typing: bool = False, first: int | None = None
+    ) -> tuple[PaperSearcher, Hits] | None:
         """Run a query; None if there is no readable index (even after
         looking again: another process may have just rebuilt it)."""
         for _attempt in (1, 2):
@@ -310,17 +371,17 @@ class Library:
                 return None
             try:
                 if sort.index_field is None and not text.strip():
-                    # Everything, newest first: the order the commit saved.
-                    no_scores: dict[str, float] = {}
-                    ids, scores, parsed = searcher.id_map.newest_first(), no_scores, parse_query(text)
+                    # Everything, newest first: the order the commit saved (reader/core/generations.py).
+                    every = searcher.id_map.newest_first()
+                    hits = Hits(every, {}, parse_query(text), len(every), True)
                 else:
-                    ids, scores, parsed = searcher.search(text, sort, budget=budget)
+                    hits = searcher.search(text, sort, limit=first, budget=budget, typing=typing)
             except IndexReadError as error:
                 self._read_failed(searcher.generation, str(error))
                 self._drop_searcher()
                 continue
-            self._local.parsed = (searcher.generation, text, parsed)
-            return searcher, ids, scores, parsed
+            self._local.parsed = (searcher.generation, text, typing, hits.parsed)
+            return searcher, hits
         return None
 
     def _note_hits(self, parsed: ParsedQuery, found: Sequence[str]) -> list[str]:
@@ -349,22 +410,22 @@ class Library:
         """What filters and sorts look at: this thread's store, and papers by ID."""
         return Facts(self.store, self.papers, self.new_ids)
 
-    def parse(self, text: str) -> ParsedQuery:
+    def parse(self, text: str, typing: bool = False) -> ParsedQuery:
         """The query as it will run (for highlighting), with its `note:` texts."""
         terms = split_terms(text)
-        return replace(self._parse_words(terms.words), note_words=terms.note_words)
+        return replace(self._parse_words(terms.words, typing), note_words=terms.note_words)
 
-    def _parse_words(self, words: str) -> ParsedQuery:
+    def _parse_words(self, words: str, typing: bool = False) -> ParsedQuery:
         """The words' query: the one the last search in this thread ran, if it was this text."""
         searcher = self._searcher()
-        last: tuple[int, str, ParsedQuery] | None = getattr(self._local, "parsed", None)
-        if searcher and last and last[0] == searcher.generation and last[1] == words:
-            return last[2]
+        last: tuple[int, str, bool, ParsedQuery] | None = getattr(self._local, "parsed", None)
+        if searcher and last and last[0] == searcher.generation and last[1:3] == (words, typing):
+            return last[3]
+        if searcher is None:
+            return parse_query(words)
         try:
-            return parse_query(words, searcher.searcher if searcher else None, Budget(SEARCH_BUDGET / 2))
-        except QueryError:
-            raise
-        except Exception:  # noqa: BLE001 - a damaged index: highlight the words as typed
+            return searcher.parse(words, Budget(SEARCH_BUDGET / 2), typing)
+        except IndexReadError:  # a damaged index: highlight the words as typed
             return parse_query(words)
 
     def highlights(self, text: str, parsed: ParsedQuery, field: str = "abstract") -> list[tuple[int, int]]:
@@ -383,13 +444,14 @@ class Library:
                 at = folded.find(wanted, at + len(wanted))
         return sorted(spans)
 
-    def suggest(self, text: str, budget: float | None = SUGGEST_BUDGET) -> list[str]:
-        """Near, real words for unknown ones ("did you mean"), found within `budget` seconds."""
+    def suggest(self, text: str, budget: float | None = SUGGEST_BUDGET, typing: bool = False) -> list[str]:
+        """Near, real words for unknown ones ("did you mean"), found within
+        `budget` seconds; never for the last word while it is being typed."""
         searcher = self._searcher()
         if searcher is None:
             return []
         try:
-            return searcher.suggest(text, budget=Budget(budget))
+            return searcher.suggest(text, budget=Budget(budget), typing=typing)
         except Exception:  # noqa: BLE001 - a damaged index has no suggestions
             return []
 

@@ -155,6 +155,15 @@ class SearchResult:
     scores: dict[str, float] = field(default_factory=dict)
     # The search ran out of its time budget: `ids` are the papers found so far.
     partial: bool = False
+    # How many papers match, when `ids` are only the first of them (a
+    # keystroke's first screenful): an estimate unless `exact`.
+    count: int | None = None
+    exact: bool = True
+
+    @property
+    def matched(self) -> int:
+        """How many papers match (estimated when not `exact`)."""
+        return len(self.ids) if self.count is None else self.count
 
 
 @dataclass(frozen=True, slots=True)

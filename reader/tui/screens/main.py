@@ -45,6 +45,7 @@ from ..writes import in_writer
 from .list_screen import PaperListScreen
 
 SEARCH_DEBOUNCE = 0.15
+FIRST_SCREENFUL = 60  # a keystroke asks the index for this many papers; the count and the rest follow
 SHORT = 32  # a terminal shorter than this gets a one-line search bar
 
 T = TypeVar("T")
@@ -67,19 +68,30 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
+def about(count: int) -> str:
+    """An estimated count, rounded to two figures: "about 93,000"."""
+    digits = max(0, len(str(count)) - 2)
+    return f"about {round(count, -digits):,}"
+
+
 def search_source(search: Search) -> Source:
-    """The main list's source: the library searched, narrowed and sorted."""
-    text, sort, filter = search.text, search.sort, search.filter
+    """The main list's source: the library searched, narrowed and sorted.
+    It lists the first screenfuls; the exact count and every other paper
+    come later, from the list's workers (`Listing.counter`, `Listing.more`).
+    The text is the search bar's: its last word may be unfinished (`typing`)."""
+    text, sort, filter, typing = search.text, search.sort, search.filter, True
 
     def source(library: Library) -> Listing:
-        result = library.search(text, sort, filter)
-        parsed = library.parse(text)
+        # The default view puts the new papers first: it needs every paper.
+        first = FIRST_SCREENFUL if text.strip() else None
+        result = library.search(text, sort, filter, typing=typing, first=first)
+        parsed = library.parse(text, typing=typing)
         lines: list[str] = []
         if result.ids or result.total_in_library == 0:
             pass  # an empty library: the screen says why (indexing, or no dumps)
         else:
             lines.append(f"No papers match {result.query.strip()!r}." if text.strip() else "No papers.")
-            suggestions = library.suggest(text) if text.strip() else []
+            suggestions = library.suggest(text, typing=typing) if text.strip() else []
             if suggestions:
                 lines.append("Did you mean: " + " | ".join(suggestions))
             if filter is not Filter.ALL:
@@ -91,7 +103,21 @@ def search_source(search: Search) -> Source:
         if not text.strip() and filter is Filter.ALL and sort in (Sort.RELEVANCE, Sort.DATE):
             ids = new_first(ids, library.new_ids())  # the default view: the morning's new papers on top
         listing = Listing(ids, result.total_in_library, parsed, result.notices, empty, request=search)
-        return replace(listing, summary=summary_of(library, text, ids))
+        listing = replace(listing, summary=summary_of(library, text, ids))
+        if result.exact and len(result.ids) >= result.matched:
+            return listing  # every paper it found
+
+        def counter(library: Library) -> int:
+            return library.count(text, filter, typing=typing)
+
+        def more(library: Library) -> Listing:
+            every = library.search(text, sort, filter, typing=typing)
+            rest = Listing(every.ids, every.total_in_library, parsed, every.notices, empty, request=search)
+            return replace(rest, summary=summary_of(library, text, every.ids))
+
+        return replace(
+            listing, count=result.matched, exact=result.exact, counter=None if result.exact else counter, more=more
+        )
 
     return source
 
@@ -186,6 +212,7 @@ class MainScreen(PaperListScreen):
         self.index_on_start = index_on_start
         self.total = 0
         self.shown: Search | None = None  # what the list on screen was searched with
+        self.matched: int | str = 0  # how many papers it found: a number, or "about N" until counted
         self._search_timer: Timer | None = None
         self._index_after_first_list = False
         self.new_summary = ""  # "3 new since Mar 13 09:12"
@@ -355,6 +382,7 @@ class MainScreen(PaperListScreen):
         self._start_index_once()
         listing = event.listing
         self.total = listing.total
+        self.matched = listing.matched if listing.exact else about(listing.matched)
         self.new_summary = listing.summary
         if isinstance(listing.request, Search):
             if listing.request != self.shown:
@@ -430,9 +458,9 @@ class MainScreen(PaperListScreen):
             return
         what = "sample papers" if self.samples else "papers"
         results = self.results
-        parts = [f"{len(results.ids)} of {self.total} {what}"]
+        parts = [f"{self.matched} of {self.total} {what}"]
         if results.current is not None:
-            parts.insert(0, f"{results.cursor + 1} / {len(results.ids)}")  # where the cursor is
+            parts.insert(0, f"{results.cursor + 1} / {len(results.ids)}")  # where the cursor is (in what is listed)
         if self.new_summary:
             parts.append(self.new_summary)
         if shown.text.strip():

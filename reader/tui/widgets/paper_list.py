@@ -13,7 +13,7 @@ come back as messages, dropped when their worker was cancelled.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -39,6 +39,9 @@ SEEN_AFTER = 0.3  # a paper shown this long in the detail pane is seen
 BUSY_AFTER = 0.3  # a source running this long is said to be running
 FOLLOW_EVERY = 1.0  # seconds between looks for changes made by other processes
 NARROW = 100  # narrower than this: the detail goes under the list
+# A partial listing of at most this many papers is completed at once, after
+# its count; a bigger one when the list is scrolled past what it holds.
+EAGER_REST = 1_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +57,19 @@ class Listing:
     # query): the status line describes the listing on screen by it, and a
     # reload of the same request keeps the cursor where it was.
     request: object = None
+    # A keystroke's listing holds the first papers only: how many match
+    # (estimated unless `exact`), the exact count (run in a worker once the
+    # list is shown) and every paper (run when the list is scrolled past
+    # what it holds). A newer load cancels both.
+    count: int | None = None
+    exact: bool = True
+    counter: Callable[[Library], int] | None = None
+    more: Callable[[Library], Listing] | None = None
+
+    @property
+    def matched(self) -> int:
+        return len(self.ids) if self.count is None else self.count
+
     summary: str = ""  # what is new, for the status line
 
 
@@ -130,6 +146,19 @@ class PaperList(Vertical):
             self.rows = rows
             self.keep = keep
 
+    class _Counted(Message):
+        def __init__(self, token: object, count: int) -> None:
+            super().__init__()
+            self.token = token
+            self.count = count
+
+    class _More(Message):
+        def __init__(self, token: object, listing: Listing, rows: dict[str, Row]) -> None:
+            super().__init__()
+            self.token = token
+            self.listing = listing
+            self.rows = rows
+
     class _Rows(Message):
         def __init__(self, rows: dict[str, Row], replace: bool) -> None:
             super().__init__()
@@ -166,6 +195,9 @@ class PaperList(Vertical):
         self._store_version: int | None = None
         self._generation: int | None = None
         self._following = False
+        self.listing: Listing | None = None  # what the list shows
+        self._token = object()  # names the listing on screen for its count and its rest
+        self._more_asked = False
         self._busy_timer: Timer | None = None
         # The paper the cursor landed on when a list was shown: the user has
         # not chosen it, so it is not marked seen until they move to it
@@ -215,6 +247,8 @@ class PaperList(Vertical):
     # the list -------------------------------------------------------------
     def load(self, source: Source, keep: str | None = None) -> None:
         """Show what `source` lists; the cursor stays on `keep` if it is there."""
+        self.workers.cancel_group(self, "count")
+        self.workers.cancel_group(self, "more")
         if self._busy_timer is None:
             self._busy_timer = self.set_timer(BUSY_AFTER, lambda: setattr(self, "busy", True))
         self._list(source, keep, max(self.results.size.height, 24))
@@ -256,12 +290,76 @@ class PaperList(Vertical):
         results = self.results
         results.empty_text = listing.empty_text
         results.set_ids(listing.ids, event.keep, event.rows)
+        self.listing, self._token, self._more_asked = listing, object(), False
         self.post_message(self.Listed(listing))
+        if listing.more is not None:
+            self._complete(listing, self._token, max(self.results.size.height, 24))
+
+    @work(thread=True, exclusive=True, group="count")
+    def _complete(self, listing: Listing, token: object, height: int) -> None:
+        """Complete a listing that holds only its first papers: its exact
+        count, then (if they are few) the rest of its papers; many are
+        fetched only when the list is scrolled past what it holds."""
+        worker = get_current_worker()
+        count = listing.matched
+        try:
+            if not listing.exact and listing.counter is not None:
+                count = listing.counter(self.library)
+                if worker.is_cancelled:
+                    return
+                self.post_message(self._Counted(token, count))
+            if listing.more is not None and len(listing.ids) < count <= EAGER_REST:
+                rest = listing.more(self.library)
+                rows = read_rows(self.library, rest.ids[: 2 * height])
+                if not worker.is_cancelled:
+                    self.post_message(self._More(token, rest, rows))
+        except PapersError:
+            return
+
+    @on(_Counted)
+    def _counted(self, event: _Counted) -> None:
+        event.stop()
+        if event.token is self._token and self.listing is not None:
+            complete = event.count <= len(self.listing.ids)
+            more = None if complete else self.listing.more
+            self.listing = replace(self.listing, count=event.count, exact=True, more=more)
+            self.post_message(self.Listed(self.listing))
+
+    def _near_the_end(self, index: int) -> None:
+        """The list is scrolled near the end of what it holds: fetch the rest."""
+        listing = self.listing
+        height = max(self.results.size.height, 24)
+        if listing is None or listing.more is None or self._more_asked or index < len(listing.ids) - height:
+            return
+        self._more_asked = True
+        self._list_more(listing.more, self._token, self.results.current, height)
+
+    @work(thread=True, exclusive=True, group="more")
+    def _list_more(self, more: Source, token: object, keep: str | None, height: int) -> None:
+        try:
+            listing = more(self.library)
+            rows = read_rows(self.library, _around(listing.ids, keep, height))
+        except PapersError:
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(self._More(token, listing, rows))
+
+    @on(_More)
+    def _show_more(self, event: _More) -> None:
+        event.stop()
+        if event.token is not self._token or self.listing is None or self.listing.more is None:
+            return  # another listing, or this one is complete already
+        self.listing = event.listing
+        self.results.set_ids(event.listing.ids, self.results.current, event.rows)
+        self.post_message(self.Listed(event.listing))
 
     @on(ResultList.RowsWanted)
     def _rows_wanted(self, event: ResultList.RowsWanted) -> None:
         event.stop()
         self._fetch_rows(event.paper_ids)
+        ids = self.results.ids
+        if event.paper_ids and ids and event.paper_ids[-1] in ids[-max(self.results.size.height, 24) :]:
+            self._near_the_end(len(ids) - 1)
 
     @work(thread=True, group="rows")
     def _fetch_rows(self, paper_ids: list[str], replace: bool = False) -> None:
@@ -319,6 +417,7 @@ class PaperList(Vertical):
     def _highlighted(self, event: ResultList.Highlighted) -> None:
         self._landed = event.paper_id if event.landed else None
         self.show(event.paper_id)
+        self._near_the_end(self.results.cursor)
         self.screen.refresh_bindings()  # commands that need a paper may have changed
 
     def show(self, paper_id: str | None, keep_scroll: bool = False) -> None:

@@ -1,0 +1,69 @@
+"""The main list shows a keystroke's first screenfuls at once: the count is
+"about N" until the exact count comes (cancelled by the next keystroke), and
+scrolling past what the list holds fetches the rest (issue 11)."""
+
+from __future__ import annotations
+
+import pytest
+
+from reader.core.library import Library
+from reader.core.locations import Locations
+from reader.tui.screens.main import FIRST_SCREENFUL, about
+from reader.tui.widgets import paper_list
+from tests.tui.conftest import MakeApp, main_screen, settle
+from tests.tui.test_flows import status_text
+
+
+def test_about_rounds_to_two_figures() -> None:
+    assert about(93_456) == "about 93,000"
+    assert about(160) == "about 160"
+    assert about(7) == "about 7"
+
+
+async def test_the_count_becomes_exact_and_scrolling_fetches_the_rest(
+    make_app: MakeApp, isolated_dirs: Locations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(paper_list, "EAGER_REST", 0)  # as if many papers matched: the rest waits for a scroll
+    app = make_app()
+    expected = Library(isolated_dirs).search("model", typing=True).ids
+    assert len(expected) > FIRST_SCREENFUL  # the samples have enough papers for two loads
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        await pilot.press("slash", *"model")
+        await settle(pilot)
+        # The list holds its first screenfuls; the status has the exact count.
+        assert len(screen.results.ids) == FIRST_SCREENFUL
+        assert list(screen.results.ids) == list(expected[:FIRST_SCREENFUL])
+        assert f"{len(expected)} of 160 papers" in status_text(app)
+        await pilot.press("down")  # to the list
+        await pilot.press("G")  # past what it holds
+        await settle(pilot)
+        assert list(screen.results.ids) == list(expected)
+        assert screen.results.current == expected[FIRST_SCREENFUL - 1]  # the cursor stayed on its paper
+        assert f"{len(expected)} of 160 papers" in status_text(app)
+
+
+async def test_a_half_typed_word_lists_its_completions(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        await pilot.press("slash", *"specu")
+        await settle(pilot)
+        assert screen.results.ids, "specu already shows the speculative-decoding papers"
+        assert "No papers match" not in screen.results.empty_text
+
+
+async def test_a_few_hits_are_completed_without_a_scroll(make_app: MakeApp, isolated_dirs: Locations) -> None:
+    app = make_app()
+    expected = Library(isolated_dirs).search("model", typing=True).ids
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        assert "160 of 160 papers" in status_text(app)
+        assert len(screen.results.ids) == 160
+        await pilot.press("slash", *"model")
+        await settle(pilot)
+        assert list(screen.results.ids) == list(expected)
+        assert f"{len(expected)} of 160 papers" in status_text(app)
