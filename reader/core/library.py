@@ -373,7 +373,8 @@ class Library:
                 if sort.index_field is None and not text.strip():
                     # Everything, newest first: the order the commit saved (reader/core/generations.py).
                     every = searcher.id_map.newest_first()
-                    hits = Hits(every, {}, parse_query(text), len(every), True)
+                    shown = every if first is None else every[:first]
+                    hits = Hits(shown, {}, parse_query(text), len(every), True)  # the count is exact
                 else:
                     hits = searcher.search(text, sort, limit=first, budget=budget, typing=typing)
             except IndexReadError as error:

@@ -53,6 +53,11 @@ def wait_gone(pids: list[int], timeout: float = 30.0) -> list[int]:
     return [pid for pid in pids if not is_gone(pid)]
 
 
+def _default_signals() -> None:
+    for number in (signal.SIGINT, signal.SIGHUP):
+        signal.signal(number, signal.SIG_DFL)
+
+
 class IndexRun:
     """`papers index ARGS` in its own process group (as a terminal runs it),
     with its stderr read line by line."""
@@ -66,6 +71,9 @@ class IndexRun:
             # Plain progress lines (off a terminal papers prints only the summary).
             env={**(env or os.environ), "PAPERS_PROGRESS": "lines"},
             process_group=0,
+            # As a shell starts it: a test run started in the background
+            # (`cmd &`, nohup) ignores SIGINT and SIGHUP, and children inherit that.
+            preexec_fn=_default_signals,
         )
         self.lines: list[str] = []
         self._ended = False

@@ -101,7 +101,9 @@ def search_source(search: Search) -> Source:
         empty = printable("\n".join(lines))
         ids = result.ids
         if not text.strip() and filter is Filter.ALL and sort in (Sort.RELEVANCE, Sort.DATE):
-            ids = new_first(ids, library.new_ids())  # the default view: the morning's new papers on top
+            # The default view: the morning's papers on top (all that arrived
+            # since the last visit, decided or not, so deciding never reorders).
+            ids = new_first(ids, library.unknown(ids))
         listing = Listing(ids, result.total_in_library, parsed, result.notices, empty, request=search)
         listing = replace(listing, summary=summary_of(library, text, ids))
         if result.exact and len(result.ids) >= result.matched:
@@ -392,6 +394,10 @@ class MainScreen(PaperListScreen):
         self.message = "; ".join(listing.notices) if listing.total else ""
         self._say_why_empty()
         self.update_status()
+
+    def paper_changed(self, paper_id: str) -> None:
+        self._moved = True  # acting on the paper chose it: a refresh keeps the cursor on it
+        super().paper_changed(paper_id)
 
     @on(PaperList.Refreshed)
     def marks_refreshed(self) -> None:
