@@ -244,3 +244,10 @@ def test_page_text_around_the_cards_is_not_a_paper(tmp_path: Path) -> None:
         "page text, not a paper; skipped: 'Join Our Great Community'",
         "page text, not a paper; skipped: 'System Theme Settings'",
     ]
+
+
+def test_a_control_character_is_not_a_word_of_a_title(tmp_path: Path) -> None:
+    # Found by Hypothesis (tests/robustness/test_hostile_dumps.py): b"\x01\n\x01 A" became a paper titled "␁ A".
+    dump = tmp_path / "junk.txt"
+    dump.write_bytes(b"\x01\n\x01 A")
+    assert parse_dump(dump).entries == []

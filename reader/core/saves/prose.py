@@ -8,6 +8,7 @@ _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]?(?:\s+(?=[A-Z0-9(\"“'‘])|$)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _ENDS_IN_URL = re.compile(r"(?:https?://|www\.)\S+$", re.I)
 _LETTER = re.compile(r"[^\W\d_]")
+_ALNUM = re.compile(r"[^\W_]")
 _CAPITAL = re.compile(r"[A-Z0-9\u00c0-\u00de\u0391-\u03a9\u0410-\u042f]")
 _CUT = ("…", "...", "[…]", "(…)")
 _COMPLETE_END = (".", "!", "?", ")", "]", '"', "”", "'", "’", "}")
@@ -19,6 +20,12 @@ def sentences(text: str) -> int:
 
 def words(text: str) -> int:
     return len(text.split())
+
+
+def _real_words(text: str) -> int:
+    """Words holding a letter or a digit (a control character shown as a
+    symbol, or a dash, is not a word of a title)."""
+    return sum(1 for word in text.split() if _ALNUM.search(word))
 
 
 def is_cut(text: str) -> bool:
@@ -52,7 +59,7 @@ def title_problem(text: str) -> str:
         return "no letters"
     if len(text) > 300:
         return "too long for a title"
-    if words(text) < 2 and not (_CJK.search(text) and len(text) >= 4):
+    if _real_words(text) < 2 and not (_CJK.search(text) and len(text) >= 4):
         return "a single word"
     if not _CAPITAL.search(text) and not _CJK.search(text):
         return "no capital letter"
