@@ -434,7 +434,10 @@ class Library:
 
     def note_highlights(self, note: str, parsed: ParsedQuery) -> list[tuple[int, int]]:
         """Where a note matches the query: its words, as in an abstract, and the `note:` texts."""
-        spans = self.highlights(note, parsed)
+        # The query's words as typed too: a word being typed, or one the index
+        # lacks, is expanded to the index's words, and a note may hold it as typed.
+        words = parsed.terms().get("abstract", set()) | parse_query(parsed.text).terms().get("abstract", set())
+        spans = highlight_spans(note, words)
         folded = note.casefold()  # `note:` matches case-blind; casefold keeps the length for these scripts
         for wanted in (w.casefold() for w in parsed.note_words if w):
             if len(folded) != len(note):

@@ -76,7 +76,7 @@ async def test_an_index_run_by_another_process_shows_in_the_open_app(make_app: M
         cli = [sys.executable, "-m", "reader", "index", str(dumps)]
         subprocess.run(cli, check=True, capture_output=True, timeout=300)
         await wait_until(pilot, lambda: set(titles) <= titles_listed(app))  # no key pressed
-        assert "of 162 papers" in status_text(app)
+        await wait_until(pilot, lambda: "of 162 papers" in status_text(app))
 
 
 async def test_a_save_made_while_the_app_is_open_is_indexed(isolated_dirs: Locations, dumps: Path) -> None:
