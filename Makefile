@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench bench-100k bench-tools clean
+.PHONY: run test lint format screenshot bench bench-100k bench-tools clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest
+
+# The README's screenshot is the main screen's snapshot (tests/tui/test_snapshots.py).
+screenshot: $(STAMP)
+	$(BIN)/pytest -q tests/tui/test_snapshots.py -k main-160x48 --snapshot-update
+	cp "tests/tui/__snapshots__/test_snapshots/test_screen[main-160x48].svg" docs/screenshot.svg
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -16,6 +16,7 @@ import difflib
 import json
 import os
 import re
+import secrets
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
@@ -24,6 +25,7 @@ from typing import Any
 
 from . import __version__
 from .completion import SHELLS, complete_if_asked, completion_script, man_page
+from .core import journal
 from .core.atomic import PRIVATE, write_atomic
 from .core.backup import backup_json, restore_json, rows_json
 from .core.config import State, folder_key, forget_folders, remember_folders
@@ -47,7 +49,10 @@ COMMANDS = (
     "show",
     "star",
     "unstar",
+    "seen",
+    "unseen",
     "note",
+    "undo",
     "export",
     "backup",
     "restore",
@@ -138,6 +143,13 @@ def build_parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, parents=[dirs], help=text)
         sub.add_argument("ids", nargs="+", metavar="ID")
         sub.set_defaults(handler=handler)
+    for name, handler, text in (
+        ("seen", cmd_seen, "mark papers seen (they are no longer new)"),
+        ("unseen", cmd_unseen, "mark papers unseen"),
+    ):
+        sub = commands.add_parser(name, parents=[dirs], help=text)
+        sub.add_argument("ids", nargs="+", metavar="ID")
+        sub.set_defaults(handler=handler)
 
     note = commands.add_parser("note", parents=[dirs], help="show, set, edit or clear a paper's note")
     note.add_argument("id")
@@ -146,6 +158,16 @@ def build_parser() -> argparse.ArgumentParser:
     action.add_argument("--edit", action="store_true", help="edit the note in $VISUAL / $EDITOR")
     action.add_argument("--clear", action="store_true", help="delete the note")
     note.set_defaults(handler=cmd_note)
+
+    undo = commands.add_parser(
+        "undo", parents=[dirs], help="undo the last star, unstar, seen, unseen or note change made by a papers command"
+    )
+    undo.add_argument(
+        "--force", action="store_true", help="put back the value from before even where it was changed since"
+    )
+    undo.add_argument("--list", action="store_true", help="list the changes `papers undo` can undo, newest first")
+    undo.add_argument("--json", action="store_true", help="print what was undone (or --list) as JSON")
+    undo.set_defaults(handler=cmd_undo)
 
     export = commands.add_parser("export", parents=[dirs], help="export starred papers (or others) with notes")
     export.add_argument(
@@ -278,6 +300,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.handler is not cmd_app:
             for notice in args.notices:
                 say(f"papers: {notice}")
+        if args.handler in JOURNALED:
+            # One command's changes are one step of `papers undo`.
+            library.store.record_as(journal.CLI, secrets.token_hex(8))
         handler: Handler = args.handler
         return handler(library, args)
     except PapersError as error:
@@ -452,6 +477,20 @@ def cmd_unstar(library: Library, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_seen(library: Library, args: argparse.Namespace) -> int:
+    for paper in [paper_arg(library, i) for i in args.ids]:
+        changed = library.set_seen(paper, True)
+        say(f"{'marked seen' if changed else 'already seen'}: {paper.id} {paper.title}")
+    return 0
+
+
+def cmd_unseen(library: Library, args: argparse.Namespace) -> int:
+    for paper in [paper_arg(library, i) for i in args.ids]:
+        changed = library.set_seen(paper, False)
+        say(f"{'marked unseen' if changed else 'was not seen'}: {paper.id} {paper.title}")
+    return 0
+
+
 def cmd_note(library: Library, args: argparse.Namespace) -> int:
     paper = paper_arg(library, args.id)
     pid = paper.id
@@ -481,6 +520,83 @@ def cmd_note(library: Library, args: argparse.Namespace) -> int:
     saved = library.save_note(paper, text)
     say(f"note {'saved' if saved.note else 'cleared'}: {pid}")
     return 0
+
+
+def cmd_undo(library: Library, args: argparse.Namespace) -> int:
+    store = library.store
+    if args.list:
+        entries = store.changes(journal.CLI, limit=100)
+        if args.json:
+            print_json([_entry_json(entry) for entry in entries])
+        for entry in [] if args.json else entries:
+            out(f"{entry.at.astimezone():%Y-%m-%d %H:%M}  {entry.describe()}")
+        if not entries:
+            say("papers: no change made by a papers command is left to undo")
+        return 0
+    undo = store.undo_last(journal.CLI, force=args.force)
+    if undo is None:
+        raise PapersError(
+            "nothing to undo: no change made by a papers command is left to undo "
+            "(changes made in the app are undone in the app)"
+        )
+    if args.json:
+        print_json({"undone": undo.applied, "changes": [_step_json(step) for step in undo.steps]})
+    if not undo.applied:
+        for step in undo.steps:
+            if step.status == "conflict":
+                say(
+                    f"papers: not undone: {step.entry.describe()}: {_changed(step)} since{_by(step)}; "
+                    "undo would overwrite that"
+                )
+        say("papers: nothing was changed; `papers undo --force` puts back the values from before anyway")
+        return 1
+    for step in undo.steps:
+        if step.status == "already":
+            note = f" (already as before: changed back since{_by(step)})"
+        elif step.status == "forced":
+            note = f" (over a change made since{_by(step)})"
+        else:
+            note = ""
+        say(f"undid: {step.entry.describe()}{note}")
+    return 0
+
+
+def _changed(step: journal.Step) -> str:
+    """What happened to the value since the change (only a note can differ from both sides)."""
+    if step.entry.kind != journal.NOTE:
+        return "it was changed"
+    return "the note was edited" if step.now is not None else "the note was cleared"
+
+
+def _by(step: journal.Step) -> str:
+    """Who made the newest change since, when the journal knows (a restore is not journaled)."""
+    since = step.since
+    if since is None:
+        return ""
+    who = "by a papers command" if since.origin == journal.CLI else "in the app"
+    return f" {who} at {since.at.astimezone():%Y-%m-%d %H:%M}"
+
+
+def _entry_json(entry: journal.Entry) -> dict[str, Any]:
+    return {
+        "change": journal.describe(entry.kind, entry.new is not None),
+        "id": entry.paper_id,
+        "title": entry.title,
+        "at": entry.at.isoformat(),
+        "origin": entry.origin,
+        "before": entry.shown(entry.old),
+        "after": entry.shown(entry.new),
+    }
+
+
+def _step_json(step: journal.Step) -> dict[str, Any]:
+    since = step.since
+    return {
+        **_entry_json(step.entry),
+        "status": step.status,
+        "now": step.entry.shown(step.now),
+        "changed_since": None if since is None else {"origin": since.origin, "at": since.at.isoformat()},
+    }
 
 
 def own_files(library: Library) -> list[Path]:
@@ -636,3 +752,7 @@ def cmd_folders(library: Library, args: argparse.Namespace) -> int:
         say(f"forgotten: {folder}")
     say("papers: their papers leave the index at the next `papers index`; stars and notes stay")
     return 0
+
+
+# The commands whose changes `papers undo` undoes (one command, one step).
+JOURNALED: frozenset[Handler] = frozenset({cmd_star, cmd_unstar, cmd_seen, cmd_unseen, cmd_note})

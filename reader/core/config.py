@@ -1,6 +1,7 @@
 """User config (config.toml, edited by hand) and app state (state.json).
 
-state.json holds what the program remembers (the dump folders, the theme).
+state.json holds what the program remembers (the dump folders, the theme,
+the app's last view: query, sort, filter and day).
 Two processes may change it at once (`papers index A` and `papers index B`),
 so every change is a read-modify-write under an exclusive lock on a file
 beside it. A state file that cannot be read is refused and kept, never
@@ -13,13 +14,14 @@ stop the program: each wrong setting is reported and left out.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import fcntl
 import json
 import os
 import re
 import tomllib
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -205,12 +207,76 @@ def check_theme(theme: str | None, available: set[str], where: str) -> tuple[str
 
 
 # State ------------------------------------------------------------------------
+# A remembered query longer than this is not a query someone typed.
+MAX_VIEW_QUERY = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class SavedView:
+    """The app's view when it was left: the query text, the sort and filter
+    names (views.py), the dump day shown (None: every day)."""
+
+    query: str = ""
+    sort: str = ""
+    filter: str = ""
+    day: dt.date | None = None
+
+    def to_json(self) -> dict[str, str | None]:
+        return {
+            "query": self.query,
+            "sort": self.sort,
+            "filter": self.filter,
+            "day": self.day.isoformat() if self.day else None,
+        }
+
+    @classmethod
+    def from_json(cls, path: Path, data: object) -> SavedView:
+        """The "view" entry of state.json; a wrong one is refused naming the field."""
+        if not isinstance(data, dict):
+            raise _refused(path, '"view" must be an object with query, sort, filter and day')
+        texts = {}
+        for name in ("query", "sort", "filter"):
+            value = data.get(name, "")
+            if not isinstance(value, str):
+                raise _refused(path, f'"view"."{name}" must be text')
+            texts[name] = value
+        if len(texts["query"]) > MAX_VIEW_QUERY:
+            raise _refused(path, f'"view"."query" is longer than {MAX_VIEW_QUERY} characters')
+        day = data.get("day")
+        if day is not None:
+            try:
+                day = dt.date.fromisoformat(day) if isinstance(day, str) else None
+            except ValueError:
+                day = None
+            if day is None:
+                raise _refused(path, '"view"."day" must be a day like "2024-03-14", or null')
+        return cls(texts["query"], texts["sort"], texts["filter"], day)
+
+    def usable(self, sorts: Collection[str], filters: Collection[str]) -> tuple[SavedView, list[str]]:
+        """This view with a sort or filter this papers does not know (it was
+        renamed, or the view was left by another version) set back to the
+        default, and a line saying so for each."""
+        notices = []
+        view = self
+        if view.sort and view.sort not in sorts:
+            notices.append(f"the remembered sort {view.sort!r} is not one this papers knows; sorted by default")
+            view = replace(view, sort="")
+        if view.filter and view.filter not in filters:
+            notices.append(f"the remembered filter {view.filter!r} is not one this papers knows; showing all")
+            view = replace(view, filter="")
+        return view, notices
+
+
 @dataclass(slots=True)
 class State:
-    """What the program remembers between runs: dump locations, theme."""
+    """What the program remembers between runs: dump locations, theme, the app's last view."""
 
     dumps: list[str] = field(default_factory=list)
     theme: str | None = None
+    view: SavedView | None = None
+    # A wrong view is cosmetic: it never stops indexing or the app (the
+    # folders are what matters); it is reported and the next view replaces it.
+    view_problem: str = ""
 
     @classmethod
     def load(cls, path: Path) -> State:
@@ -241,11 +307,18 @@ class State:
         theme = data.get("theme")
         if theme is not None and not isinstance(theme, str):
             raise _refused(path, '"theme" must be a theme name')
-        return cls(dumps=list(dumps), theme=theme)
+        view, problem = data.get("view"), ""
+        try:
+            view = None if view is None else SavedView.from_json(path, view)
+        except PapersError as error:
+            view, problem = None, str(error)
+        return cls(dumps=list(dumps), theme=theme, view=view, view_problem=problem)
 
     def save(self, path: Path) -> None:
         """Write the whole state (callers change it through `update_state`)."""
-        payload = {"version": STATE_VERSION, "dumps": self.dumps, "theme": self.theme}
+        payload: dict[str, object] = {"version": STATE_VERSION, "dumps": self.dumps, "theme": self.theme}
+        if self.view is not None:
+            payload["view"] = self.view.to_json()
         try:
             write_atomic(path, json.dumps(payload, indent=2) + "\n")
         except OSError as error:
@@ -281,9 +354,9 @@ def update_state(path: Path, change: Callable[[State], None]) -> State:
     by another process meanwhile is never overwritten."""
     with state_lock(path):
         state = State.load(path)
-        before = (list(state.dumps), state.theme)
+        before = (list(state.dumps), state.theme, state.view)
         change(state)
-        if (state.dumps, state.theme) != before:
+        if (state.dumps, state.theme, state.view) != before:
             state.save(path)
         return state
 
@@ -334,3 +407,21 @@ def remember_theme(path: Path, theme: str) -> None:
         state.theme = theme
 
     update_state(path, change)
+
+
+def remember_view(path: Path, view: SavedView) -> None:
+    """Remember the app's view for its next start (the rest of the state is kept)."""
+
+    def change(state: State) -> None:
+        state.view = view
+
+    update_state(path, change)
+
+
+def last_view(path: Path) -> SavedView | None:
+    """The view the app was left on (None: none remembered). A state file
+    that cannot be read is a PapersError naming it, and is kept as it is."""
+    state = State.load(path)
+    if state.view_problem:
+        raise PapersError(state.view_problem)
+    return state.view

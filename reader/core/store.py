@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
+from . import journal
 from .errors import StoreError
 from .models import UserState
 
@@ -60,6 +61,22 @@ MIGRATIONS: tuple[str, ...] = (
         visit INTEGER NOT NULL
     );
     """,
+    # 3: the journal of changes (reader/core/journal.py): what each star,
+    # seen mark and note change replaced, and who made it, for undo.
+    """
+    CREATE TABLE changes (
+        number INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        batch TEXT,
+        kind TEXT NOT NULL,
+        paper_id TEXT NOT NULL,
+        title TEXT NOT NULL,
+        old_value TEXT,
+        new_value TEXT,
+        undone_at TEXT
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # The columns each schema version has; a file without them is not our store.
@@ -73,6 +90,8 @@ VISIT_TABLES: dict[str, tuple[str, ...]] = {
     "visits": ("number", "started_at", "ended_at"),
     "known": ("paper_id", "visit"),
 }
+# Table schema 3 added (the journal of changes, not backed up: see docs/reliability.md).
+JOURNAL_TABLES: dict[str, tuple[str, ...]] = {"changes": journal.COLUMNS}
 # An open visit older than this is taken as over (its app was killed).
 STALE_VISIT = dt.timedelta(hours=12)
 
@@ -154,10 +173,17 @@ class NoteSave:
 
 
 class Store:
-    """One connection to the user store. Cheap to open; close when done."""
+    """One connection to the user store. Cheap to open; close when done.
+
+    Each star, seen and note change is journaled with `origin` (who made
+    it: the app, or `journal.CLI`) and `batch` (the changes one command made
+    together, undone together), set by the caller through `record_as`.
+    """
 
     def __init__(self, path: Path, readonly: bool = False) -> None:
         self.path = path
+        self.origin = journal.APP
+        self.batch: str | None = None
         if readonly:
             if not path.exists():
                 raise StoreError(f"{path}: there is no user store yet")
@@ -218,6 +244,17 @@ class Store:
     def close(self) -> None:
         self._db.close()
 
+    def record_as(self, origin: str, batch: str | None = None) -> None:
+        """Journal the changes made through this connection from now on as
+        made by `origin`, in `batch` (undone together)."""
+        self.origin = origin
+        self.batch = batch
+
+    def _journal(
+        self, db: sqlite3.Connection, kind: str, pid: str, title: str, old: str | None, new: str | None
+    ) -> None:
+        journal.record(db, _stamp(now()), self.origin, self.batch, kind, pid, title, old, new)
+
     def data_version(self) -> int:
         """A number that changes when another connection (another process, a
         CLI command) commits: how a long-lived reader notices their changes."""
@@ -268,14 +305,22 @@ class Store:
     # stars -----------------------------------------------------------------
     def star(self, paper_id: str, title: str, at: dt.datetime | None = None) -> bool:
         """Star a paper; False if it was already starred."""
+        stamp = _stamp(at or now())
         with self._write() as db:
-            cursor = db.execute("INSERT OR IGNORE INTO stars VALUES (?, ?, ?)", (paper_id, title, _stamp(at or now())))
+            cursor = db.execute("INSERT OR IGNORE INTO stars VALUES (?, ?, ?)", (paper_id, title, stamp))
+            if cursor.rowcount > 0:
+                self._journal(db, journal.STAR, paper_id, title, None, stamp)
             return cursor.rowcount > 0
 
     def unstar(self, paper_id: str) -> bool:
         """Remove a star; False if there was none."""
         with self._write() as db:
-            return db.execute("DELETE FROM stars WHERE paper_id = ?", (paper_id,)).rowcount > 0
+            row = db.execute("SELECT title, starred_at FROM stars WHERE paper_id = ?", (paper_id,)).fetchone()
+            if row is None:
+                return False
+            db.execute("DELETE FROM stars WHERE paper_id = ?", (paper_id,))
+            self._journal(db, journal.STAR, paper_id, str(row[0]), str(row[1]), None)
+            return True
 
     def set_starred(self, paper_id: str, title: str, starred: bool) -> bool:
         """Make the paper starred or not, whatever it was (never a toggle: a
@@ -327,14 +372,17 @@ class Store:
                 text = (
                     f"{text.rstrip()}\n\n--- kept from another edit ({current.updated_at:%Y-%m-%d %H:%M}) ---\n{other}"
                 )
+            old = current.text if current else None
             if not text.strip():
                 db.execute("DELETE FROM notes WHERE paper_id = ?", (paper_id,))
+                self._journal(db, journal.NOTE, paper_id, title, old, None)
                 return NoteSave(None, merged)
             created = _stamp(current.created_at) if current else stamp
             db.execute(
                 "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?)",
                 (paper_id, title, text, created, stamp),
             )
+            self._journal(db, journal.NOTE, paper_id, title, old, text)
             return NoteSave(
                 Note(paper_id, title, text, dt.datetime.fromisoformat(created), dt.datetime.fromisoformat(stamp)),
                 merged,
@@ -352,22 +400,63 @@ class Store:
     # seen ------------------------------------------------------------------
     def mark_seen(self, paper_id: str, title: str, at: dt.datetime | None = None) -> bool:
         """Remember that the user has seen a paper; False if already seen."""
+        stamp = _stamp(at or now())
         with self._write() as db:
-            cursor = db.execute("INSERT OR IGNORE INTO seen VALUES (?, ?, ?)", (paper_id, title, _stamp(at or now())))
+            cursor = db.execute("INSERT OR IGNORE INTO seen VALUES (?, ?, ?)", (paper_id, title, stamp))
+            if cursor.rowcount > 0:
+                self._journal(db, journal.SEEN, paper_id, title, None, stamp)
             return cursor.rowcount > 0
 
     def mark_unseen(self, paper_id: str) -> bool:
         """Forget that the user has seen a paper; False if it was not seen."""
         with self._write() as db:
-            return db.execute("DELETE FROM seen WHERE paper_id = ?", (paper_id,)).rowcount > 0
+            row = db.execute("SELECT title, seen_at FROM seen WHERE paper_id = ?", (paper_id,)).fetchone()
+            if row is None:
+                return False
+            db.execute("DELETE FROM seen WHERE paper_id = ?", (paper_id,))
+            self._journal(db, journal.SEEN, paper_id, str(row[0]), str(row[1]), None)
+            return True
 
     def set_seen(self, paper_id: str, title: str, seen: bool) -> bool:
         """Seen or not, whatever it was; returns whether anything changed."""
         return self.mark_seen(paper_id, title) if seen else self.mark_unseen(paper_id)
 
+    def set_seen_many(self, papers: Iterable[tuple[str, str]], seen: bool) -> list[str]:
+        """Seen or not for many papers (ID, title) in one transaction (one
+        disk sync, not one a paper); the IDs that changed."""
+        stamp = _stamp(now())
+        changed: list[str] = []
+        with self._write() as db:
+            for paper_id, title in papers:
+                if seen:
+                    cursor = db.execute("INSERT OR IGNORE INTO seen VALUES (?, ?, ?)", (paper_id, title, stamp))
+                    if cursor.rowcount > 0:
+                        self._journal(db, journal.SEEN, paper_id, title, None, stamp)
+                        changed.append(paper_id)
+                    continue
+                row = db.execute("SELECT title, seen_at FROM seen WHERE paper_id = ?", (paper_id,)).fetchone()
+                if row is not None:
+                    db.execute("DELETE FROM seen WHERE paper_id = ?", (paper_id,))
+                    self._journal(db, journal.SEEN, paper_id, str(row[0]), str(row[1]), None)
+                    changed.append(paper_id)
+        return changed
+
     @_reading
     def seen(self) -> set[str]:
         return {pid for (pid,) in self._db.execute("SELECT paper_id FROM seen")}
+
+    # the journal: undo ------------------------------------------------------
+    def undo_last(self, origin: str, force: bool = False) -> journal.Undo | None:
+        """Undo the newest change `origin` made (with the rest of its command),
+        in one transaction; None when there is nothing to undo. A value
+        changed since is not overwritten unless `force` (journal.undo_last)."""
+        with self._write() as db:
+            return journal.undo_last(db, _stamp(now()), origin, force)
+
+    @_reading
+    def changes(self, origin: str | None = None, limit: int = 20) -> list[journal.Entry]:
+        """The newest changes not undone (of one origin, or all), newest first."""
+        return journal.entries(self._db, origin, limit)
 
     # visits and what each knew ---------------------------------------------
     def begin_visit(self, paper_ids: Iterable[str], at: dt.datetime | None = None) -> Visit:
@@ -533,7 +622,7 @@ def check_schema(db: sqlite3.Connection, path: Path) -> int:
     }
     if version == 0 and not tables:
         return version  # an empty SQLite file: nothing to lose, the migration fills it
-    expected = TABLES | (VISIT_TABLES if version >= 2 else {})
+    expected = TABLES | (VISIT_TABLES if version >= 2 else {}) | (JOURNAL_TABLES if version >= 3 else {})
     wrong = [name for name, columns in expected.items() if tables.get(name) != columns]
     if version == 0 or wrong:
         raise StoreError(

@@ -4,6 +4,9 @@ The app records each change it made (after the store committed it) and undo
 puts back what was there before, as a change of its own. A change another
 window made since is not overwritten blindly: undo sets the old value, which
 is what the user asked for, and says what it did.
+
+The store also journals every change (reader/core/journal.py): that is how
+`papers undo`, a new process each time, finds the CLI's own last change.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+from . import journal
 from .models import Paper
 from .store import Store
 
@@ -27,22 +31,44 @@ class Change:
     after: bool | str
 
     def describe(self) -> str:
-        if self.kind == "star":
-            return "star" if self.after else "unstar"
-        if self.kind == "seen":
-            return "mark seen" if self.after else "mark unseen"
-        return "note edit"
+        """The words the CLI's journal uses too: "star", "mark unseen", "note clear"."""
+        return journal.describe(self.kind, bool(self.after))
+
+    @property
+    def paper_ids(self) -> tuple[str, ...]:
+        return (self.paper.id,)
+
+    def notice(self) -> str:
+        return f"{self.describe()} of {self.paper.title}"
+
+
+@dataclass(frozen=True, slots=True)
+class SeenMany:
+    """One step that marked many papers seen (or unseen): undone together."""
+
+    papers: tuple[tuple[str, str], ...]  # (ID, title) of the papers it changed
+    after: bool
+
+    def describe(self) -> str:
+        return journal.describe("seen", self.after)
+
+    @property
+    def paper_ids(self) -> tuple[str, ...]:
+        return tuple(pid for pid, _title in self.papers)
+
+    def notice(self) -> str:
+        return f"{self.describe()} of {len(self.papers)} papers"
 
 
 class UndoLog:
     """The changes made in this app, newest last (shared by its screens and threads)."""
 
     def __init__(self) -> None:
-        self._changes: list[Change] = []
+        self._changes: list[Change | SeenMany] = []
         self._lock = threading.Lock()
 
-    def record(self, change: Change) -> None:
-        if change.before == change.after:
+    def record(self, change: Change | SeenMany) -> None:
+        if change.papers == () if isinstance(change, SeenMany) else change.before == change.after:
             return
         with self._lock:
             self._changes.append(change)
@@ -52,14 +78,17 @@ class UndoLog:
         with self._lock:
             return len(self._changes)
 
-    def undo(self, store: Store) -> Change | None:
+    def undo(self, store: Store) -> Change | SeenMany | None:
         """Put back the newest change's old value; None if there is nothing to undo."""
         with self._lock:
             if not self._changes:
                 return None
             change = self._changes.pop()
-        paper = change.paper
         try:
+            if isinstance(change, SeenMany):
+                store.set_seen_many(change.papers, not change.after)
+                return change
+            paper = change.paper
             if change.kind == "star":
                 store.set_starred(paper.id, paper.title, bool(change.before))
             elif change.kind == "seen":

@@ -67,6 +67,7 @@ PAPER_COMMANDS: tuple[Command, ...] = (
     ),
     Command("copy", "y", "copy_paper", "Copy", "Copy the title and the page's link", False, needs_paper=True),
     Command("seen", "m", "toggle_seen", "Seen", "Mark the paper seen / not seen", False, needs_paper=True),
+    Command("all_seen", "M", "mark_all_seen", "All seen", "Mark every paper of the list seen (asks first)", False),
     Command(
         "undo",
         "u,ctrl+z",
@@ -102,6 +103,14 @@ MAIN_COMMANDS: tuple[Command, ...] = (
         False,
         key_display="]",
     ),
+    Command(
+        "triage",
+        "t",
+        "quick_triage",
+        "Triage",
+        "Quick triage: the list one paper at a time, from the cursor",
+        needs_paper=True,
+    ),
     Command("sort", "S", "cycle_sort", "Sort", "Sort by relevance / dump date / title / starred time"),
     Command("switch_pane", "tab", "switch_pane", "Pane", "Move between the list and the paper", False),
     Command("toggle_detail", "d", "toggle_detail", "Detail", "Hide or show the paper beside the list"),
@@ -116,6 +125,13 @@ READING_COMMANDS: tuple[Command, ...] = (
     Command("back", "escape", "app.pop_screen", "Back", "Back to the list", key_display="esc"),
 )
 
+TRIAGE_COMMANDS: tuple[Command, ...] = (
+    Command("keep", "s", "keep", "Keep", "Star the paper and go to the next", needs_paper=True),
+    Command("skip", "x", "skip", "Skip", "Mark the paper seen and go to the next", needs_paper=True),
+    Command("back_one", "b", "back_one", "Back one", "Back to the paper before (nothing changes)"),
+    Command("done", "escape", "done", "Done", "End the triage: a summary, and the list", key_display="esc"),
+)
+
 NAVIGATION_HELP: tuple[tuple[str, str], ...] = (
     ("j / k, down / up", "Next / previous paper (or scroll the paper)"),
     ("g / G, home / end", "First / last paper"),
@@ -127,7 +143,7 @@ NAVIGATION_HELP: tuple[tuple[str, str], ...] = (
 
 
 def all_commands() -> tuple[Command, ...]:
-    return MAIN_COMMANDS + READING_COMMANDS
+    return MAIN_COMMANDS + READING_COMMANDS + TRIAGE_COMMANDS
 
 
 BY_ACTION: dict[str, Command] = {command.action: command for command in all_commands()}

@@ -193,3 +193,17 @@ def test_outside_text_never_reaches_the_terminal_as_escapes(dumps: Path, tmp_pat
     for sequence in (CLIPBOARD, TITLE, CLEAR + "name", CLEAR + "Title", CLEAR + " cleared", "\x1b]52"):
         assert sequence.encode() not in written, repr(sequence)
     assert "PWNED" not in title
+
+
+def test_ctrl_u_in_a_burst_clears_only_what_was_typed_before_it(dumps: Path) -> None:
+    # Textual runs an Input's own bindings after the key bubbles to the app;
+    # in a burst, the letters after ctrl+u were in the bar by then and went too.
+    with terminal([str(dumps)]) as term:
+        term.wait_for("of 160 papers")
+        term.send("/", *"gpu", "C-u", *"kv", "Space", *"cache")  # one write: a burst
+        term.wait_for("14 of 160 papers")
+        term.send("C-w", *"hopper")
+        term.wait_for("query 'kv hopper'")
+        term.escape()
+        term.send("q")
+        term.wait_exit()

@@ -19,6 +19,9 @@ HOPPER = "fe811da3dea9"
 COMMANDS = [
     ("star", HOPPER),
     ("unstar", HOPPER),
+    ("seen", HOPPER),
+    ("unseen", HOPPER),
+    ("undo",),
     ("show", HOPPER),
     ("search", "hopper"),
     ("search", "*", "--filter", "starred"),

@@ -38,6 +38,7 @@ SCREENS: dict[str, Before] = {
     "reading": keys(HOPPER, ("enter",)),
     "note_editor": keys(HOPPER, ("n",), tuple("Read with the team.")),
     "help": keys(("question_mark",)),
+    "triage": keys(("slash", *"kv cache", "escape"), ("t",)),
 }
 
 

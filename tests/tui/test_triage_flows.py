@@ -240,3 +240,68 @@ async def test_papers_indexed_at_start_are_opened_on_until_the_user_moves(
         assert results.current is not None
         assert app.library.paper(results.current).title == "Morning Paper One About Caches"
         assert results.cursor == 0
+
+
+async def test_mark_all_seen_asks_first_and_is_one_undo_step(make_app: MakeApp) -> None:
+    # Item 4: "mark all in this list as seen" asks first.
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        screen.query_one("#search", Input).value = "kv cache"
+        await settle(pilot)
+        listed = list(screen.results.ids)
+        assert len(listed) == 14
+        await pilot.press("M")
+        await settle(pilot)
+        await pilot.press("n")  # asked, and declined: nothing changes
+        await settle(pilot)
+        assert not app.library.store.seen()
+        await pilot.press("M")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot, 0.5)
+        assert app.library.store.seen() == set(listed)
+        assert all(screen.results._rows[pid].seen for pid in listed if pid in screen.results._rows)
+        await pilot.press("u")  # one step puts them all back
+        await settle(pilot, 0.5)
+        assert not app.library.store.seen()
+
+
+async def test_the_last_query_and_sort_come_back(make_app: MakeApp) -> None:
+    # Item 7: `papers` remembers the last query, sort and day across restarts.
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        screen.query_one("#search", Input).value = "kv cache date:2024-03-14"
+        await pilot.press("S")  # relevance → dump date
+        await settle(pilot)
+    again = make_app(index=False)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await settle(pilot)
+        screen = main_screen(again)
+        assert screen.query_one("#search", Input).value == "kv cache date:2024-03-14"
+        assert screen.sort.name == "date"
+        assert "query 'kv cache date:2024-03-14'" in status_text(again)
+
+
+async def test_a_note_is_found_by_its_words_and_the_hit_is_highlighted(make_app: MakeApp) -> None:
+    # Item 6: plain words match notes too, and a hit in a note is highlighted in it.
+    app = make_app()
+    library = app.library
+    pid = library.search("hopper").ids[0]
+    library.store.save_note(pid, library.paper(pid).title, "Compare with the zebrafish kernels")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        screen.query_one("#search", Input).value = "zebrafish"  # in no title or abstract
+        await settle(pilot)
+        assert list(screen.results.ids) == [pid]
+        await settle(pilot)
+        detail = screen.paper_list.detail
+        assert detail is not None
+        plain = detail.content.plain
+        marked = {plain[span.start : span.end] for span in detail.content.spans if "warning-muted" in str(span.style)}
+        assert "zebrafish" in marked

@@ -30,3 +30,11 @@ def test_wheel_has_license_typing_marker_and_metadata(tmp_path: Path) -> None:
     classifiers = metadata.get_all("Classifier") or []
     assert "Intended Audience :: Science/Research" in classifiers
     assert "Programming Language :: Python :: 3.11" in classifiers
+
+
+def test_the_readme_screenshot_is_the_snapshot_of_the_main_screen() -> None:
+    # Issue 14, item 27: the screenshot is the app as it looks today, not a
+    # drawing that drifts (`make screenshot` copies the snapshot).
+    snapshot = REPO / "tests/tui/__snapshots__/test_snapshots/test_screen[main-160x48].svg"
+    assert (REPO / "docs/screenshot.svg").read_bytes() == snapshot.read_bytes()
+    assert "](docs/screenshot.svg)" in (REPO / "README.md").read_text()

@@ -211,3 +211,56 @@ def test_a_schema_1_store_gains_visits_and_keeps_its_marks(store_path: Path) -> 
     with Store(store_path) as again:  # checked again as a schema 2 store
         last = again.last_visit()  # the second is still open: the first is the last one over
         assert last is not None and last.number == first.number
+
+
+def test_a_schema_2_store_gains_the_journal_and_keeps_everything(store_path: Path) -> None:
+    from reader.core import journal
+    from reader.core.store import MIGRATIONS
+
+    store_path.parent.mkdir(parents=True)
+    db = sqlite3.connect(store_path)
+    db.executescript(MIGRATIONS[0] + MIGRATIONS[1])
+    db.execute("INSERT INTO stars VALUES ('p1', 'Paper One', '2024-03-14T10:00:00+00:00')")
+    db.execute(
+        "INSERT INTO notes VALUES ('p1', 'Paper One', 'kept', '2024-03-14T10:00:00+00:00', '2024-03-14T11:00:00+00:00')"
+    )
+    db.execute("INSERT INTO seen VALUES ('p2', 'Paper Two', '2024-03-14T10:00:00+00:00')")
+    db.execute("INSERT INTO visits VALUES (1, '2024-03-14T09:00:00+00:00', '2024-03-14T12:00:00+00:00')")
+    db.execute("INSERT INTO known VALUES ('p1', 1)")
+    db.execute("PRAGMA user_version = 2")
+    db.commit()
+    db.close()
+    with Store(store_path, readonly=True) as old:  # a backup reads it as it is, unmigrated
+        assert set(old.starred()) == {"p1"}
+    with sqlite3.connect(store_path) as check:
+        assert check.execute("PRAGMA user_version").fetchone()[0] == 2
+    with Store(store_path) as store:
+        assert set(store.starred()) == {"p1"} and store.seen() == {"p2"}
+        note = store.note("p1")
+        assert note is not None and note.text == "kept"
+        assert store.known_by(1) == {"p1"} and store.changes() == []
+        store.record_as(journal.CLI)
+        store.save_note("p1", "Paper One", "changed")
+        undo = store.undo_last(journal.CLI)
+        assert undo is not None and undo.applied
+    with Store(store_path) as again:  # checked again as a schema 3 store
+        note = again.note("p1")
+        assert note is not None and note.text == "kept"
+        assert note.created_at.isoformat() == "2024-03-14T10:00:00+00:00"
+    with sqlite3.connect(store_path) as check:
+        assert check.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+
+
+def test_a_schema_3_store_without_its_journal_is_refused(store_path: Path) -> None:
+    from reader.core.store import MIGRATIONS
+
+    store_path.parent.mkdir(parents=True)
+    db = sqlite3.connect(store_path)
+    db.executescript(MIGRATIONS[0] + MIGRATIONS[1])
+    db.execute("PRAGMA user_version = 3")
+    db.commit()
+    db.close()
+    before = store_path.read_bytes()
+    with pytest.raises(StoreError, match="expected table 'changes'"):
+        Store(store_path)
+    assert store_path.read_bytes() == before

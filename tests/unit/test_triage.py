@@ -49,6 +49,24 @@ def test_first_seen_and_repeats_follow_the_dumps(isolated_dirs: Locations, tmp_p
     assert titles(library, list(repeats)) == {deck[2].title, deck[3].title, deck[4].title}
 
 
+def test_a_removed_then_resaved_dump_moves_first_seen_and_repeats(isolated_dirs: Locations, tmp_path: Path) -> None:
+    folder = tmp_path / "saves"
+    first = save_day(folder, 0, 0, 3)  # papers 0-2
+    save_day(folder, 1, 1, 3)  # papers 1-3
+    library = Library(isolated_dirs)
+    library.index([folder])
+    deck = cards(4, 0)
+    assert titles(library, list(library.search("is:repeat").ids)) == {deck[1].title, deck[2].title}
+    first.unlink()  # day 0 removed: day 1 is where 1-3 were first seen, and nothing repeats
+    library.index([folder])
+    assert library.search("is:repeat").ids == ()
+    paper = next(p for p in library.papers(library.search("").ids).values() if p.title == deck[1].title)
+    assert triage.appearance_line(paper) == "first seen Mar 13, 2024"
+    save_day(folder, 0, 0, 3)  # saved again: back as it was
+    library.index([folder])
+    assert titles(library, list(library.search("is:repeat").ids)) == {deck[1].title, deck[2].title}
+
+
 def test_one_page_saved_twice_is_not_a_repeat(isolated_dirs: Locations, tmp_path: Path) -> None:
     folder = tmp_path / "saves"
     save_day(folder, 0, 0, 3)

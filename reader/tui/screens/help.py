@@ -14,7 +14,7 @@ from textual.widgets import Footer, Static
 
 from ...core.query_terms import EXAMPLES
 from ...core.text import printable
-from ..commands import MAIN_COMMANDS, NAVIGATION_HELP, READING_COMMANDS, Command
+from ..commands import MAIN_COMMANDS, NAVIGATION_HELP, READING_COMMANDS, TRIAGE_COMMANDS, Command
 
 QUERY_HELP: tuple[tuple[str, str], ...] = (
     ("kv cache", "both words (stemmed: serving finds serve)"),
@@ -66,6 +66,10 @@ def help_content(keymap: Mapping[str, str], width: int = WIDE) -> Content:
     rows.extend(command_row(command, keymap, width) for command in MAIN_COMMANDS)
     rows.append(Content.styled("\nReading a paper (Enter)\n", "bold $accent"))
     rows.extend(command_row(command, keymap, width) for command in READING_COMMANDS)
+    rows.append(
+        Content.styled("\nQuick triage (Triage): Note, Web page, Seen and Undo work there too\n", "bold $accent")
+    )
+    rows.extend(command_row(command, keymap, width) for command in TRIAGE_COMMANDS)
     rows.append(Content.styled("\nMoving around\n", "bold $accent"))
     for keys, text in NAVIGATION_HELP:
         rows.append(_row(Content.styled(f"  {keys:<20}", "bold"), text, width))

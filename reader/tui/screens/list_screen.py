@@ -3,6 +3,8 @@ any other view of papers)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual.css.query import NoMatches
 
 from ..widgets.paper_list import PaperList
@@ -30,6 +32,9 @@ class PaperListScreen(PaperScreen):
 
     def paper_changed(self, paper_id: str) -> None:
         self.paper_list.refresh_papers([paper_id])
+
+    def papers_changed(self, paper_ids: Sequence[str]) -> None:
+        self.paper_list.refresh_papers(paper_ids)  # one read for them all
 
     def shown_detail(self) -> Detail | None:
         return self.paper_list.detail

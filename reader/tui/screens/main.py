@@ -26,6 +26,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
+from ...core.config import SavedView, last_view, remember_view
 from ...core.errors import PapersError
 from ...core.index import Progress
 from ...core.library import Library
@@ -33,6 +34,7 @@ from ...core.locations import bundled_dumps
 from ...core.models import IndexReport
 from ...core.text import printable
 from ...core.triage import day_summary, dump_days, new_first, new_summary, step_day
+from ...core.undo import SeenMany
 from ...core.views import FILTERS, SORTS, Filter, Sort
 from ...core.watch import watch_saves
 from ..commands import MAIN_COMMANDS, PAPER_COMMANDS, QUIT
@@ -226,7 +228,7 @@ class MainScreen(PaperListScreen):
         return self.paper_list.results
 
     def on_mount(self) -> None:
-        self.results.focus()
+        self.set_focus(self.results)  # at once: a key typed right after start lands after it
         self.begin_visit()
         self.start_search()
         self._check_samples()
@@ -234,9 +236,6 @@ class MainScreen(PaperListScreen):
             self.indexing = "checking the dumps…"
             self.run_index()
             self.follow_saves()  # and the index stays up to date while the app is open
-
-    def on_unmount(self) -> None:
-        self._stop_watching.set()
 
     # saves made while the app is open ---------------------------------------
     class _SavesChanged(Message):
@@ -314,7 +313,55 @@ class MainScreen(PaperListScreen):
         except PapersError as error:
             self.notify(f"Could not record this visit: {error}", severity="warning", markup=False)
             return
+        self._restore_view()
+
+    @work(thread=True, group="visit")
+    def _restore_view(self) -> None:
+        """Come back to the query, sort and filter the app was left on; when
+        papers arrived since the last visit, open on them instead and say
+        what the last search was."""
+        library = self.library
+        try:
+            view = last_view(library.locations.state_path)
+            new = len(library.new_ids())
+        except PapersError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="warning", markup=False)
+            view, new = None, 0
+        if view is not None:
+            view, notices = view.usable(set(SORTS), set(FILTERS))
+            for notice in notices:
+                self.app.call_from_thread(self.notify, notice, markup=False)
+        self.app.call_from_thread(self._open_on, view, new)
+
+    def _open_on(self, view: SavedView | None, new: int) -> None:
+        typed = self.query_one("#search", Input).value
+        if view is None or typed or not (view.query or view.sort or view.filter):
+            self.start_search()  # (the user typed before the view was read: theirs wins)
+            return
+        if new:
+            if view.query:
+                self.notify(
+                    f"{plural(new, 'new paper')} since your last visit: shown first. Your last search was "
+                    f"{view.query!r}.",
+                    markup=False,
+                    timeout=8,
+                )
+            self.start_search()
+            return
+        self.sort = SORTS.get(view.sort, self.sort)
+        self.filter = FILTERS.get(view.filter, self.filter)
+        self.query_one("#search", Input).value = view.query  # searches as typing does
         self.start_search()
+
+    def on_unmount(self) -> None:
+        self._stop_watching.set()
+        # The view is remembered for the next start (a small file, written at once).
+        search = self.shown
+        if search is None:
+            return
+        view = SavedView(search.text, search.sort.name, search.filter.name, query_day(search.text))
+        with contextlib.suppress(PapersError):
+            remember_view(self.library.locations.state_path, view)
 
     # searching -------------------------------------------------------------
     @on(Input.Changed, "#search")
@@ -501,6 +548,62 @@ class MainScreen(PaperListScreen):
 
     def _set_query(self, text: str) -> None:
         self.query_one("#search", Input).value = text
+
+    def action_mark_all_seen(self) -> None:
+        """Mark the whole list seen, after asking (one undo step)."""
+        from .confirm import ConfirmScreen
+
+        ids = tuple(self.results.ids)
+        if not ids:
+            self.notify("The list is empty", timeout=2)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._mark_all_seen(ids)
+
+        question = f"Mark all {plural(len(ids), 'paper')} of this list as seen? (u undoes it)"
+        self.app.push_screen(ConfirmScreen(question, "Mark seen", "Cancel"), answered)
+
+    @work(group="write")
+    async def _mark_all_seen(self, ids: tuple[str, ...]) -> None:
+        library = self.library
+
+        def mark() -> SeenMany:
+            titles = {pid: paper.title for pid, paper in library.papers(ids).items()}
+            changed = library.store.set_seen_many(((pid, titles.get(pid, "")) for pid in ids), True)
+            step = SeenMany(tuple((pid, titles.get(pid, "")) for pid in changed), True)
+            library.undo.record(step)
+            return step
+
+        try:
+            step = await in_writer(mark)
+        except PapersError as error:
+            self.notify(f"Not marked: {error}", severity="error", markup=False)
+            return
+        self.paper_list.refresh_papers(step.paper_ids)
+        self.notify(f"Marked {plural(len(step.papers), 'paper')} seen", markup=False, timeout=3)
+
+    def action_quick_triage(self) -> None:
+        """The list one paper at a time, from the cursor (the top, as a list
+        opens): after an Esc midway the cursor is where the pass stopped, so
+        `t` goes on from there."""
+        from .triage import TriageScreen
+
+        results = self.results
+        triage = TriageScreen(self.library, results.ids, results.cursor, self.paper_list.parsed)
+        self.app.push_screen(triage, lambda _: self._triaged(triage.last_reviewed))
+
+    def _triaged(self, last: str | None) -> None:
+        # The same list, read again: rows redrawn (stars, seen), the new count
+        # in the status line, and the cursor put (not moved: putting it does
+        # not make a paper seen) on the last paper. An `is:new` list keeps the
+        # papers just decided on until the next search, as after a star.
+        if self.shown is None:
+            return
+        self._moved = True  # the place triage stopped at is the user's: a refresh keeps it
+        search, ids = search_source(self.shown), tuple(self.results.ids)
+        self.paper_list.load(lambda library: replace(search(library), ids=ids), keep=last)
 
     def action_cycle_sort(self) -> None:
         self.sort = _next(list(SORTS.values()), self.sort)

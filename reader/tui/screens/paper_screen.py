@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import webbrowser
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import PurePath
 
 from textual import on, work
@@ -61,6 +61,11 @@ class PaperScreen(PapersScreen):
 
     def paper_changed(self, paper_id: str) -> None:
         """Redraw after the star or note of a paper changed."""
+
+    def papers_changed(self, paper_ids: Sequence[str]) -> None:
+        """Redraw after the marks of several papers changed."""
+        for paper_id in paper_ids:
+            self.paper_changed(paper_id)
 
     def shown_detail(self) -> Detail | None:
         """The detail last read for the screen (screens that show one override this)."""
@@ -237,10 +242,10 @@ class PaperScreen(PapersScreen):
         if change is None:
             self.notify("Nothing to undo", timeout=2)
             return
-        self.paper_changed(change.paper.id)
+        self.papers_changed(change.paper_ids)
         left = len(library.undo)
         more = f" ({left} more to undo)" if left else ""
-        self.notify(f"Undone: {change.describe()} of {change.paper.title}{more}", markup=False, timeout=3)
+        self.notify(f"Undone: {change.notice()}{more}", markup=False, timeout=3)
 
     def action_open_browser(self) -> None:
         self.with_paper(lambda paper, _state: self.open_link(paper_url(paper)))

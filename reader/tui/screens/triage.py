@@ -1,0 +1,261 @@
+"""Quick triage: the papers of a list one at a time, each kept or skipped.
+
+The pass runs over the IDs of the list on screen, from its cursor. Showing a
+paper here does not make it seen: moving past it does (keep stars it, skip
+only marks it seen), and so does opening its page or the seen key. Every
+change is the main screen's (the same store calls on the writer thread, the
+same undo log), so `u` takes back a keep or a skip here or after, and here it
+also goes back to that paper.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
+
+from ...core.errors import PapersError
+from ...core.library import Library
+from ...core.search import ParsedQuery
+from ...core.text import printable
+from ...core.undo import Change
+from ..commands import PAPER_COMMANDS, TRIAGE_COMMANDS, Command
+from ..widgets.paper_view import Detail, PaperView, read_detail
+from ..writes import in_writer
+from .paper_screen import PaperScreen
+
+KEPT, SKIPPED = "kept", "skipped"
+# The paper commands triage offers besides its own (`s` is keep here: a star
+# that moves on). Opening a page and undo are part of the job: in the footer.
+_SHOWN = {"browser", "undo"}
+_PAPER = tuple(
+    replace(command, show=command.show or command.id in _SHOWN) for command in PAPER_COMMANDS if command.id != "star"
+)
+
+
+def summary_text(kept: int, skipped: int, left: int) -> str:
+    """ "23 reviewed: 4 kept, 19 skipped" (and how many were left, if any)."""
+    text = f"{kept + skipped} reviewed: {kept} kept, {skipped} skipped"
+    return f"{text}; {left} left" if left else text
+
+
+class TriageScreen(PaperScreen, inherit_bindings=False):
+    """One paper at a time over a list: keep, skip, note, open, back, undo.
+    Its keys are its own list (not the paper screen's: `s` keeps here)."""
+
+    BINDINGS = [command.binding() for command in (*TRIAGE_COMMANDS[:3], *_PAPER, TRIAGE_COMMANDS[3])]
+    PALETTE = TRIAGE_COMMANDS + _PAPER
+
+    class _Read(Message):
+        def __init__(self, paper_id: str, detail: Detail | str, keep_scroll: bool) -> None:
+            super().__init__()
+            self.paper_id = paper_id
+            self.detail = detail
+            self.keep_scroll = keep_scroll
+
+    def __init__(self, library: Library, ids: Sequence[str], start: int, parsed: ParsedQuery | None) -> None:
+        super().__init__(library)
+        self.ids = tuple(ids)
+        self.positions = {pid: index for index, pid in enumerate(self.ids)}  # a long list: no scan a key
+        self.start = max(0, min(start, len(self.ids)))
+        self.index = self.start
+        self.parsed = parsed
+        self.decisions: dict[str, str] = {}  # paper ID -> kept / skipped, in this pass
+        self.detail: Detail | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="triage-progress", markup=False)
+        yield PaperView(id="triage-paper")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(PaperView).focus()
+        self._move_to(self.index)
+
+    # where the pass is ---------------------------------------------------------
+    def current_paper_id(self) -> str | None:
+        return self.ids[self.index] if self.index < len(self.ids) else None
+
+    @property
+    def last_reviewed(self) -> str | None:
+        """The paper to leave the list's cursor on: the one shown, else (past
+        the end) the last of the list."""
+        return self.current_paper_id() or (self.ids[-1] if self.ids else None)
+
+    def counts(self) -> tuple[int, int, int]:
+        """Kept, skipped, and the papers from the pass's start not reviewed yet."""
+        kept = sum(1 for decision in self.decisions.values() if decision == KEPT)
+        reviewed_since_start = sum(1 for pid in self.decisions if self.positions[pid] >= self.start)
+        return kept, len(self.decisions) - kept, len(self.ids) - self.start - reviewed_since_start
+
+    def summary(self) -> str:
+        return summary_text(*self.counts())
+
+    def unavailable(self, command: Command) -> str | None:
+        if command.action == "back_one" and self.index == 0:
+            return "this is the first paper of the list"
+        if command.needs_paper and self.current_paper_id() is None:
+            return "the list has ended"
+        return super().unavailable(command)
+
+    def _move_to(self, index: int) -> None:
+        self.index = max(0, min(index, len(self.ids)))
+        self.detail = None
+        self._show_progress()
+        self.refresh_bindings()
+        if self.current_paper_id() is None:
+            self._show_summary()
+        else:
+            self.redraw()
+
+    def _show_progress(self) -> None:
+        kept, skipped, _left = self.counts()
+        total = len(self.ids)
+        where = f"{self.index + 1} / {total}" if self.index < total else f"end of the list ({total})"
+        self.query_one("#triage-progress", Static).update(f"Quick triage  {where}  ·  {kept} kept · {skipped} skipped")
+
+    def _show_summary(self) -> None:
+        text = Content.assemble(
+            ("The list has ended.\n\n", "bold $accent"),
+            (self.summary() + ".\n\n", "bold"),
+            ("Esc: back to the list (the cursor on its last paper) · b: back one paper · u: undo", "$text-muted"),
+        )
+        self.query_one(PaperView).show(text)
+
+    # showing the paper (read in a worker) --------------------------------------
+    def shown_detail(self) -> Detail | None:
+        return self.detail
+
+    def paper_changed(self, paper_id: str) -> None:
+        if paper_id == self.current_paper_id():
+            self.redraw(keep_scroll=True)
+
+    def on_screen_resume(self) -> None:
+        if self.current_paper_id() is not None:
+            self.redraw(keep_scroll=True)
+
+    def redraw(self, keep_scroll: bool = False) -> None:
+        paper_id = self.current_paper_id()
+        if paper_id is not None:
+            self._read(paper_id, keep_scroll)
+
+    @work(thread=True, exclusive=True, group="detail")
+    def _read(self, paper_id: str, keep_scroll: bool) -> None:
+        detail: Detail | str
+        try:
+            detail = read_detail(self.library, paper_id, self.parsed)
+        except PapersError as error:
+            detail = str(error)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self._Read(paper_id, detail, keep_scroll))
+
+    @on(_Read)
+    def _show(self, event: _Read) -> None:
+        event.stop()
+        if event.paper_id != self.current_paper_id():
+            return  # read for a paper the pass has moved past
+        view = self.query_one(PaperView)
+        if isinstance(event.detail, str):
+            view.show(Content(printable(event.detail)))
+        else:
+            self.detail = event.detail
+            view.show(event.detail.content, keep_scroll=event.keep_scroll)
+
+    # the decisions -------------------------------------------------------------
+    def action_keep(self) -> None:
+        self._decide(KEPT)
+
+    def action_skip(self) -> None:
+        self._decide(SKIPPED)
+
+    def _decide(self, decision: str) -> None:
+        paper_id = self.current_paper_id()
+        if paper_id is None:
+            return
+        # Skipping a paper kept before (back to it, then on) leaves it kept:
+        # skip never unstars, and the summary says what the store holds.
+        if self.decisions.get(paper_id) != KEPT:
+            self.decisions[paper_id] = decision
+        self._write_decision(paper_id, decision)
+        self._move_to(self.index + 1)
+
+    @work(group="write")
+    async def _write_decision(self, paper_id: str, decision: str) -> None:
+        library = self.library
+
+        def write() -> None:
+            # Moving past a paper is seeing it; a keep also stars it. Each is
+            # its own step of the undo log, the star last: `u` unstars first.
+            paper = library.paper(paper_id)
+            state = library.state(paper_id)
+            seen = state.seen_at is not None
+            library.set_seen(paper, True)
+            library.undo.record(Change("seen", paper, seen, True))
+            if decision == KEPT:
+                library.set_starred(paper, True)
+                library.undo.record(Change("star", paper, state.starred, True))
+
+        try:
+            await in_writer(write)
+        except PapersError as error:
+            if self.decisions.get(paper_id) == decision:
+                del self.decisions[paper_id]
+            self._show_progress()
+            what = "kept" if decision == KEPT else "skipped"
+            self.notify(f"Not {what}: {error}", severity="error", markup=False)
+
+    def action_back_one(self) -> None:
+        if self.index > 0:
+            self._move_to(self.index - 1)
+
+    @work(group="write")
+    async def action_undo(self) -> None:
+        # The main screen's undo, and the pass follows it: the paper whose
+        # change was taken back is reviewed again, from where it is shown.
+        library = self.library
+        try:
+            change = await in_writer(lambda: library.undo.undo(library.store))
+        except PapersError as error:
+            self.notify(f"Not undone: {error}", severity="error", markup=False)
+            return
+        if change is None:
+            self.notify("Nothing to undo", timeout=2)
+            return
+        paper_id = change.paper_ids[0] if len(change.paper_ids) == 1 else None
+        if paper_id is not None:
+            self.decisions.pop(paper_id, None)
+        if paper_id is not None and paper_id in self.positions:
+            self._move_to(self.positions[paper_id])
+        else:
+            self._show_progress()  # a step of the list before triage (all marked seen) was undone
+        left = len(library.undo)
+        more = f" ({left} more to undo)" if left else ""
+        self.notify(f"Undone: {change.notice()}{more}", markup=False, timeout=3)
+
+    # opening a paper's page is seeing it ----------------------------------------
+    def action_open_browser(self) -> None:
+        super().action_open_browser()
+        self._opened_paper()
+
+    @work(group="write")
+    async def _opened_paper(self) -> None:
+        paper_id = self.current_paper_id()
+        if paper_id is None:
+            return
+        library = self.library
+        try:
+            await in_writer(lambda: library.mark_seen(library.paper(paper_id)))
+        except PapersError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.paper_changed(paper_id)
+
+    def action_done(self) -> None:
+        self.notify(self.summary(), title="Quick triage", markup=False, timeout=6)
+        self.dismiss()
