@@ -47,6 +47,7 @@ from .search import (
     analysed,
     highlight_spans,
     parse_query,
+    prepare_text,
     text_matches,
 )
 from .store import Note, NoteSave, Store, Visit
@@ -295,6 +296,8 @@ class Library:
         # Filters and in-memory sorts need every hit; the index orders the rest.
         quick = first is not None and filter is Filter.ALL and not terms.filters
         quick = quick and (sort.order is None or sort.index_field is not None)
+        # Every paper (no words, or only a dangling `is:`): listed whole, as the default view.
+        quick = quick and prepare_text(terms.words)[0] not in {"", "*", "*:*"}
         ranked = self._ranked(terms.words, sort, budget, typing, first if quick else None)
         if ranked is None:
             notice = "the index is empty, being rebuilt or unreadable: run `papers index`"

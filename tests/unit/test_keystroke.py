@@ -48,7 +48,7 @@ def test_short_and_quoted_last_words_are_not_completed(library: Library) -> None
 
 
 def test_first_screenful_is_the_top_of_the_full_list(library: Library) -> None:
-    queries = ["model", "kv cache", '"large language models"', "decodng~", "trans*", "", "kv -cache", "kv OR hopper"]
+    queries = ["model", "kv cache", '"large language models"', "decodng~", "trans*", "kv -cache", "kv OR hopper"]
     for query in queries:
         full = library.search(query)
         top = library.search(query, first=5)
@@ -63,8 +63,8 @@ def test_the_estimate_becomes_exact(library: Library) -> None:
     assert top.matched >= 3
     exact = library.count("model")
     assert exact == len(library.search("model").ids) > 3
-    everything = library.search("", first=10)
-    assert len(everything.ids) == 10 and everything.exact and everything.matched == 160
+    everything = library.search("is:", first=10)  # every paper: listed whole
+    assert len(everything.ids) == everything.matched == 160 and everything.exact
     few = library.search("hopper", first=30)
     assert few.exact and few.matched == len(few.ids) == library.count("hopper")
 
