@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import webbrowser
 from pathlib import Path
 
 import pytest
 from textual import events
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from reader.tui.app import PapersApp
 from reader.tui.screens.main import MainScreen
@@ -19,8 +21,12 @@ async def settle(pilot: Pilot[None], delay: float = 0.25) -> None:
     await pilot.pause(delay)
     # The folder watcher runs as long as the app: every other worker ends.
     others = [w for w in pilot.app.workers if w.group != "watch"]
-    if others:  # (an empty list would mean "all of them")
-        await pilot.app.workers.wait_for_complete(others)
+    outcomes = await asyncio.gather(*(worker.wait() for worker in others), return_exceptions=True)
+    for outcome in outcomes:
+        # A worker a newer one replaced (the next search, count or page) was
+        # cancelled: that is its job. Any other failure is the test's.
+        if isinstance(outcome, BaseException) and not isinstance(outcome, WorkerCancelled):
+            raise outcome
     await pilot.pause()
 
 
