@@ -294,7 +294,9 @@ class _Expander:
         if isinstance(node, wq.Prefix):
             prefix, pattern = self.prefix_words.get((field, text), text), None
             if prefix == self.completing:
-                return _field_terms(field, _completions(vocabulary, prefix), COMPLETIONS), False
+                # A word the library has no completion of stays itself (a note may hold it).
+                completions = _completions(vocabulary, prefix) or [prefix]
+                return _field_terms(field, completions, COMPLETIONS), False
         else:
             prefix = re.split(r"[*?]", text, maxsplit=1)[0]
             pattern = re.compile(_glob_regex(text), re.DOTALL)
