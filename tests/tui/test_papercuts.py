@@ -209,6 +209,7 @@ async def test_a_long_note_is_laid_out_as_it_is_read(make_app: MakeApp, isolated
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         view = main_screen(app).paper_list.paper_view
+        await wait_until(pilot, lambda: "A long note" in laid_out(view))  # read in a worker: it comes when it comes
         assert 0 < laid_out(view).count("A long note") * len(line) < 50_000
         await pilot.press("tab", "G")  # the end asked for: all of it
         await settle(pilot)
