@@ -269,7 +269,7 @@ def _follow_parent(parent: int) -> None:
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         except (OSError, AttributeError):
-            pass
+            pass  # no prctl here: the child's watch of its parent (below) still ends it
     if os.getppid() != parent:
         os._exit(3)
 

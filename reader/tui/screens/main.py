@@ -242,7 +242,7 @@ class MainScreen(PaperListScreen):
 
     # saves made while the app is open ---------------------------------------
     class _SavesChanged(Message):
-        pass
+        """A save was added, changed or removed in a dump folder (from the watcher thread)."""
 
     @work(thread=True, group="watch")
     def follow_saves(self) -> None:
