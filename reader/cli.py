@@ -27,17 +27,13 @@ from . import __version__
 from .completion import SHELLS, complete_if_asked, completion_script, man_page
 from .core import journal
 from .core.atomic import PRIVATE, write_atomic
-from .core.backup import backup_json, restore_json, rows_json
 from .core.config import State, folder_key, forget_folders, remember_folders
-from .core.dumps import find_dump_files
 from .core.editor import edit_note, recover_drafts, with_final_newline
 from .core.errors import PapersError
 from .core.export import FORMAT_NAMES, Options, Scope
-from .core.export.schema import standalone_record
 from .core.library import Library
 from .core.locations import Locations, bundled_dumps, privacy_problems
 from .core.models import IndexReport, Paper, UserState, plural
-from .core.salvage import salvage
 from .core.store import Store, StoreDamagedError
 from .core.text import printable
 from .core.views import FILTERS, SORTS, Filter, Sort, filter_named, sort_named, sort_names
@@ -351,6 +347,8 @@ def ensure_index(library: Library) -> None:
 
 
 def cmd_index(library: Library, args: argparse.Namespace) -> int:
+    from .core.dumps import find_dump_files  # the dump parsers: only when indexing
+
     missing = [p for p in args.dumps if not p.exists()]
     if missing:
         raise PapersError(f"{missing[0]}: no such file or folder")
@@ -388,6 +386,8 @@ def cmd_app(library: Library, args: argparse.Namespace) -> int:
 # reading ------------------------------------------------------------------
 def paper_json(paper: Paper, state: UserState, score: float | None = None) -> dict[str, Any]:
     """The JSON export's paper record, with its version (docs/export-schema.md)."""
+    from .core.export.schema import standalone_record
+
     return standalone_record(paper, state, score)
 
 
@@ -662,6 +662,9 @@ def cmd_export(library: Library, args: argparse.Namespace) -> int:
 
 
 def cmd_backup(library: Library, args: argparse.Namespace) -> int:
+    from .core.backup import backup_json, rows_json
+    from .core.salvage import salvage
+
     path = library.locations.store_path
     damaged: StoreDamagedError | None = None
     try:
@@ -686,6 +689,8 @@ def cmd_backup(library: Library, args: argparse.Namespace) -> int:
 
 
 def cmd_restore(library: Library, args: argparse.Namespace) -> int:
+    from .core.backup import restore_json
+
     if str(args.file) == "-":
         text, source = sys.stdin.read(), "<stdin>"
     else:

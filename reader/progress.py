@@ -13,7 +13,7 @@ import sys
 import time
 from typing import TYPE_CHECKING, TextIO
 
-from .core.index import Progress as Step
+from .core.steps import Progress as Step
 from .core.text import printable
 
 _LABELS = {

@@ -43,6 +43,7 @@ from .dumps import ParsedDump, find_dump_files, parse_dump
 from .errors import IndexBusyError
 from .generations import FIRST_ROWS, FirstRow, Snapshot
 from .models import DumpAppearance, IndexReport, Paper, PaperMeta, Problem
+from .steps import Progress, ProgressCallback
 from .writers import ChildWriters
 
 # Bump when the schema or an analyzer changes: an older index is rebuilt.
@@ -88,17 +89,6 @@ def make_schema() -> Schema:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Progress:
-    """A step of long work, for a progress bar or line."""
-
-    phase: str  # "scan", "read", "index", "commit", "saved" (a batch is searchable), "done"
-    done: int
-    total: int
-    detail: str = ""
-
-
-ProgressCallback = Callable[[Progress], None]
 
 
 def _no_progress(_: Progress) -> None:

@@ -13,48 +13,31 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import overload
+from typing import TYPE_CHECKING, overload
 
 from . import generations
-from .catalog import catalog_problem
+from .budget import SEARCH_BUDGET, SUGGEST_BUDGET, Budget
 from .config import State, remember_folders
 from .errors import IndexReadError, PapersError, UnknownPaperError
-from .export import ExportItem, Options, Scope, get_format
-from .generations import FirstView
-from .index import (
-    Indexer,
-    MergeReport,
-    ProgressCallback,
-    describe,
-    disk_generation,
-    index_files_exist,
-    mark_damaged,
-    marked_damaged,
-    merge_segments,
-    open_index,
-)
+from .export import ExportItem, Options, Scope
 from .locations import Locations, bundled_dumps
 from .models import IndexReport, Paper, SearchResult, UserState
 from .query_terms import split_terms
-from .search import (
-    SEARCH_BUDGET,
-    SUGGEST_BUDGET,
-    Budget,
-    Hits,
-    IdMap,
-    PaperSearcher,
-    ParsedQuery,
-    analysed,
-    highlight_spans,
-    parse_query,
-    prepare_text,
-    text_matches,
-)
 from .store import Note, NoteSave, Store, Visit
 from .triage import new_ids
 from .undo import UndoLog
 from .views import Facts, Filter, Sort
-from .vocabulary import Vocabulary
+
+if TYPE_CHECKING:
+    from .generations import FirstView
+    from .index import MergeReport
+    from .search import Hits, IdMap, PaperSearcher, ParsedQuery
+    from .steps import ProgressCallback
+    from .vocabulary import Vocabulary
+
+# Whoosh, the dump parsers and rapidfuzz (`index.py`, `search.py`) are
+# imported where they are first used, in a worker: the app's first screen
+# is painted without them (docs/benchmarks.md, "First screen").
 
 MIN_ID_PREFIX = 4
 
@@ -96,12 +79,17 @@ class Library:
 
     def index_damaged(self) -> bool:
         """Is there an index or catalog that cannot be read?"""
+        from .index import index_files_exist
+
         cache = self.locations
         return (index_files_exist(cache.index_dir) or cache.catalog_path.exists()) and bool(self.index_problem())
 
     def index_problem(self) -> str:
         """Why the index cannot be used ('' if it can): there is none yet, or
         it or its catalog is damaged. `index()` then builds it from the dumps."""
+        from .catalog import catalog_problem
+        from .index import index_files_exist, marked_damaged
+
         if not index_files_exist(self.locations.index_dir):
             return "there is no index yet"
         damage = marked_damaged(self.locations.cache_dir)
@@ -123,6 +111,8 @@ class Library:
     ) -> IndexReport:
         """Remember `paths`, then bring the index up to date with every
         remembered dump location."""
+        from .index import Indexer
+
         if paths:
             self.remember(paths)
         try:
@@ -144,6 +134,8 @@ class Library:
         commit adds one and merges nothing, to stay quick). Slow work meant
         for a background thread or the end of `papers index`: searches go
         on meanwhile and indexing waits only for its last moment."""
+        from .index import merge_segments
+
         try:
             return merge_segments(self.locations.cache_dir, progress)
         except (OSError, sqlite3.OperationalError) as error:
@@ -153,6 +145,8 @@ class Library:
     def generation(self) -> int:
         """The index generation on disk (-1: none): it changes with every
         commit, this process's or another's."""
+        from .index import disk_generation
+
         return disk_generation(self.locations.index_dir)
 
     def reload(self) -> None:
@@ -176,6 +170,8 @@ class Library:
         """This thread's searcher on the newest readable generation of the
         index. While the index on disk cannot be read (another process is
         replacing it, or it is damaged), the one already open keeps serving."""
+        from .index import disk_generation
+
         current: tuple[int, PaperSearcher] | None = getattr(self._local, "searcher", None)
         disk = disk_generation(self.locations.index_dir)
         if current and current[0] == self._reloads and (current[1].generation == disk or disk < 0):
@@ -190,6 +186,9 @@ class Library:
         return fresh
 
     def _open_searcher(self, disk: int) -> PaperSearcher | None:
+        from .index import describe, open_index
+        from .search import PaperSearcher
+
         if disk < 0:
             return None
         index = open_index(self.locations.index_dir)
@@ -212,6 +211,8 @@ class Library:
     def _shared_id_map(self, generation: int) -> IdMap | None:
         """The ID map of this generation: the one another thread holds, else
         the one its commit wrote beside the index (None: build it)."""
+        from .search import IdMap
+
         with self._lock:
             if self._id_map and self._id_map[0] == generation:
                 return self._id_map[1]
@@ -233,6 +234,8 @@ class Library:
     def _read_failed(self, generation: int, reason: str) -> None:
         """A read failed. Twice on the same generation is damage, not a
         commit racing us: the next index run rebuilds it."""
+        from .index import disk_generation, mark_damaged
+
         with self._lock:
             again = self._failure is not None and self._failure[0] == generation
             self._failure = (generation, reason)
@@ -292,6 +295,8 @@ class Library:
     def _search(
         self, text: str, sort: Sort, filter: Filter, limit: int | None, budget: Budget, typing: bool, first: int | None
     ) -> SearchResult:
+        from .search import prepare_text
+
         terms = split_terms(text)  # is:, has:, date: ... become filters
         # Filters and in-memory sorts need every hit; the index orders the rest.
         quick = first is not None and filter is Filter.ALL and not terms.filters
@@ -344,6 +349,8 @@ class Library:
         """The exact number of papers a search finds (for the count a
         keystroke's first screenful only estimated). Without a filter,
         nothing is scored or sorted."""
+        from .search import parse_query
+
         terms = split_terms(text)
         if filter is not Filter.ALL or terms.filters:
             return len(self.search(text, Sort.RELEVANCE, filter, budget=None, typing=typing).ids)
@@ -367,6 +374,8 @@ class Library:
     ) -> tuple[PaperSearcher, Hits] | None:
         """Run a query; None if there is no readable index (even after
         looking again: another process may have just rebuilt it)."""
+        from .search import Hits, parse_query
+
         for _attempt in (1, 2):
             searcher = self._searcher()
             if searcher is None:
@@ -390,6 +399,8 @@ class Library:
 
     def _note_hits(self, parsed: ParsedQuery, found: Sequence[str]) -> list[str]:
         """Papers whose note matches the query, not among `found`."""
+        from .search import analysed, parse_query, text_matches
+
         have = set(found)
         hits: list[tuple[dt.datetime, str]] = []
         notes = self.store.notes()
@@ -421,6 +432,8 @@ class Library:
 
     def _parse_words(self, words: str, typing: bool = False) -> ParsedQuery:
         """The words' query: the one the last search in this thread ran, if it was this text."""
+        from .search import parse_query
+
         searcher = self._searcher()
         last: tuple[int, str, bool, ParsedQuery] | None = getattr(self._local, "parsed", None)
         if searcher and last and last[0] == searcher.generation and last[1:3] == (words, typing):
@@ -433,10 +446,14 @@ class Library:
             return parse_query(words)
 
     def highlights(self, text: str, parsed: ParsedQuery, field: str = "abstract") -> list[tuple[int, int]]:
+        from .search import highlight_spans
+
         return highlight_spans(text, parsed.terms().get(field, set()), field)
 
     def note_highlights(self, note: str, parsed: ParsedQuery) -> list[tuple[int, int]]:
         """Where a note matches the query: its words, as in an abstract, and the `note:` texts."""
+        from .search import highlight_spans, parse_query
+
         # The query's words as typed too: a word being typed, or one the index
         # lacks, is expanded to the index's words, and a note may hold it as typed.
         words = parsed.terms().get("abstract", set()) | parse_query(parsed.text).terms().get("abstract", set())
@@ -466,6 +483,8 @@ class Library:
     def papers(self, paper_ids: Iterable[str]) -> dict[str, Paper]:
         """Papers by ID; one whose dumps are gone but which the user kept
         (a star, a note) comes back from the title the store remembers."""
+        from .index import describe
+
         wanted = list(paper_ids)
         searcher = self._searcher()
         found: dict[str, Paper] = {}
@@ -614,6 +633,8 @@ class Library:
         self, format_name: str, scope: Scope = Scope.STARRED, query: str = "", options: Options | None = None
     ) -> tuple[str, int]:
         """The export's text and how many papers it holds."""
+        from .export import get_format
+
         chosen = get_format(format_name)
         options = options or Options()
         items = self.export_items(scope, query, options.sort)
@@ -621,7 +642,7 @@ class Library:
 
     def stats(self) -> dict[str, object]:
         """Counts for `papers stats`."""
-        from .catalog import Catalog
+        from .catalog import Catalog, catalog_problem
 
         dumps = 0
         problems = 0

@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import quote_plus
 
-from linkify_it import LinkifyIt
-
 from .models import Paper
+
+if TYPE_CHECKING:
+    from linkify_it import LinkifyIt
 
 SEARCH = "https://huggingface.co/papers?q={query}"
 HF_PAPER = "https://huggingface.co/papers/{arxiv_id}"
 _ARXIV_ABS = re.compile(r"^https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/", re.IGNORECASE)
 _CODE_HOSTS = re.compile(r"^https?://(?:www\.)?(?:github\.com|gitlab\.com|huggingface\.co/spaces)/", re.IGNORECASE)
 
-# linkify-it knows the real URL grammar (balanced parentheses, trailing
-# punctuation, TLDs), which a regex gets wrong: `…/x_(y)` or `www.` links.
-_LINKIFY = LinkifyIt()
+
+@functools.cache
+def _linkify() -> LinkifyIt:
+    """linkify-it knows the real URL grammar (balanced parentheses, trailing
+    punctuation, TLDs), which a regex gets wrong: `…/x_(y)` or `www.` links.
+    Built at first use: its patterns take a while to compile, after the first screen."""
+    from linkify_it import LinkifyIt
+
+    return LinkifyIt()
 
 
 def _wanted(text: str, schema: str) -> bool:
@@ -42,7 +51,7 @@ def urls(text: str) -> list[tuple[int, int, str]]:
         line_start = text.rfind("\n", 0, hint.start()) + 1
         line_end = text.find("\n", hint.end())
         line_end = len(text) if line_end < 0 else line_end
-        for m in _LINKIFY.match(text[line_start:line_end]) or []:
+        for m in _linkify().match(text[line_start:line_end]) or []:
             if _wanted(m.raw, m.schema):
                 found.append((line_start + m.index, line_start + m.last_index, m.url))
     return found

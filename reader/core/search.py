@@ -24,7 +24,6 @@ import heapq
 import os
 import re
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -40,6 +39,7 @@ from whoosh.qparser.common import QueryParserError
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
+from .budget import Budget
 from .errors import IndexReadError, QueryError
 from .generations import Snapshot
 from .index import make_schema, paper_from_fields, take_snapshot
@@ -54,12 +54,6 @@ MAX_QUERY_CHARS = 1_000
 # common ones): `pro*` over 100k papers would otherwise take minutes.
 MAX_EXPANSION = 64
 MAX_FUZZY = 2
-# Seconds a search may take (expanding wildcards and fuzzy terms, then
-# collecting hits) before it returns what it has found; and the "did you
-# mean" step. Generous for a normal query, which takes well under a second
-# on 100k papers (docs/benchmarks.md).
-SEARCH_BUDGET = 3.0
-SUGGEST_BUDGET = 1.0
 # No real word is longer: a longer one gets no suggestion and no fuzzy scan.
 MAX_WORD = 40
 # A half-typed last word stands for this many of its most frequent
@@ -82,27 +76,6 @@ _LAST_WORD = re.compile(r"(?:^|(?<=[\s(]))([^\W_][\w']*)$")
 _FUZZY_WORD = re.compile(r"(?<![\w:])(?:\w+:)?([^\W_][\w']*)~")
 _PREFIX_WORD = re.compile(r"(?<![\w:])(?:\w+:)?([^\W_][\w']*)\*(?![\w*?])")
 _OPERATORS = frozenset({"AND", "OR", "NOT", "TO", "ANDNOT", "ANDMAYBE"})
-
-
-class Budget:
-    """A deadline for one search (None: no limit)."""
-
-    def __init__(self, seconds: float | None) -> None:
-        self.deadline = time.monotonic() + seconds if seconds is not None else float("inf")
-        self.ran_out = False
-
-    def over(self) -> bool:
-        if not self.ran_out and time.monotonic() > self.deadline:
-            self.ran_out = True
-        return self.ran_out
-
-    def share(self, fraction: float) -> Budget:
-        """A budget ending `fraction` of the way from now to this deadline."""
-        part = Budget(None)
-        if self.deadline != float("inf"):
-            now = time.monotonic()
-            part.deadline = now + max(0.0, self.deadline - now) * fraction
-        return part
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,15 +28,14 @@ from textual.worker import get_current_worker
 
 from ...core.config import SavedView, last_view, remember_view
 from ...core.errors import PapersError
-from ...core.index import Progress
 from ...core.library import Library
 from ...core.locations import bundled_dumps
 from ...core.models import IndexReport
+from ...core.steps import Progress
 from ...core.text import printable
 from ...core.triage import day_summary, dump_days, new_first, new_summary, step_day
 from ...core.undo import SeenMany
 from ...core.views import FILTERS, SORTS, Filter, Sort
-from ...core.watch import watch_saves
 from ..commands import MAIN_COMMANDS, PAPER_COMMANDS, QUIT
 from ..widgets.paper_list import Listing, PaperList, Source
 from ..widgets.result_list import ResultList
@@ -253,6 +252,8 @@ class MainScreen(PaperListScreen):
         class Stop:  # the app cancels its workers when it closes, before it unmounts the screen
             def is_set(self) -> bool:
                 return worker.is_cancelled or stop.is_set()
+
+        from ...core.watch import watch_saves  # watchfiles: imported here, after the first screen
 
         try:
             locations = self.library.dump_locations()

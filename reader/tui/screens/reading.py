@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,12 +14,14 @@ from textual.worker import get_current_worker
 
 from ...core.errors import PapersError
 from ...core.library import Library
-from ...core.search import ParsedQuery
 from ...core.text import printable
 from ..commands import PAPER_COMMANDS, QUIT, READING_COMMANDS, Command
 from ..widgets.paper_view import Detail, PaperView, read_detail
 from ..writes import in_writer
 from .paper_screen import PaperScreen
+
+if TYPE_CHECKING:
+    from ...core.search import ParsedQuery  # Whoosh loads after the first screen (reader/core/library.py)
 
 # Moves the list's cursor by a step; returns the paper it lands on (None:
 # there is none that way).

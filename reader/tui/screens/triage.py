@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,13 +23,15 @@ from textual.worker import get_current_worker
 
 from ...core.errors import PapersError
 from ...core.library import Library
-from ...core.search import ParsedQuery
 from ...core.text import printable
 from ...core.undo import Change
 from ..commands import PAPER_COMMANDS, TRIAGE_COMMANDS, Command
 from ..widgets.paper_view import Detail, PaperView, read_detail
 from ..writes import in_writer
 from .paper_screen import PaperScreen
+
+if TYPE_CHECKING:
+    from ...core.search import ParsedQuery  # Whoosh loads after the first screen (reader/core/library.py)
 
 KEPT, SKIPPED = "kept", "skipped"
 # The paper commands triage offers besides its own (`s` is keep here: a star

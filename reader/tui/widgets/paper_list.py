@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -28,12 +29,14 @@ from textual.worker import get_current_worker
 from ...core.errors import PapersError
 from ...core.library import Library
 from ...core.models import UserState
-from ...core.search import ParsedQuery
 from ...core.text import printable
 from ...core.triage import is_repeat
 from ..writes import in_writer
 from .paper_view import Detail, PaperView, read_detail
 from .result_list import ResultList, Row
+
+if TYPE_CHECKING:
+    from ...core.search import ParsedQuery  # Whoosh loads after the first screen (reader/core/library.py)
 
 SEEN_AFTER = 0.3  # a paper shown this long in the detail pane is seen
 BUSY_AFTER = 0.3  # a source running this long is said to be running

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,9 +23,11 @@ from textual.widgets import Static
 from ...core.library import Library
 from ...core.links import urls
 from ...core.models import Paper, PaperMeta, UserState
-from ...core.search import ParsedQuery
 from ...core.text import printable
 from ...core.triage import appearance_line
+
+if TYPE_CHECKING:
+    from ...core.search import ParsedQuery  # Whoosh loads after the first screen (reader/core/library.py)
 
 HIT = "bold $text on $warning-muted"
 
