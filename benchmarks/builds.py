@@ -65,7 +65,8 @@ def _usage() -> tuple[float, float]:
 
 def build_app(dumps: Path, cache_dir: Path) -> dict[str, Any]:
     """In this process: the app's Indexer from nothing."""
-    from reader.core.index import Indexer, Progress
+    from reader.core.index import Indexer
+    from reader.core.steps import Progress
 
     first: list[float] = []
     started = time.perf_counter()

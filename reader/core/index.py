@@ -89,8 +89,6 @@ def make_schema() -> Schema:
     )
 
 
-
-
 def _no_progress(_: Progress) -> None:
     return None
 

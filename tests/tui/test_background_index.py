@@ -10,10 +10,11 @@ import pytest
 
 from benchmarks.index_speed import write_dumps
 from reader.core import index as index_module
-from reader.core.index import MAX_SEGMENTS, Progress, open_index
+from reader.core.index import MAX_SEGMENTS, open_index
 from reader.core.library import Library
 from reader.core.locations import Locations
 from reader.core.models import IndexReport
+from reader.core.steps import Progress
 from reader.tui.app import PapersApp
 from tests.tui.conftest import main_screen, settle
 

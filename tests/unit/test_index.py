@@ -12,9 +12,10 @@ import pytest
 
 from benchmarks.index_speed import write_dumps
 from reader.core.errors import IndexBusyError, UnknownPaperError
-from reader.core.index import PARALLEL_MIN, Indexer, Progress, open_index, writer_lock
+from reader.core.index import PARALLEL_MIN, Indexer, open_index, writer_lock
 from reader.core.library import Library
 from reader.core.locations import Locations
+from reader.core.steps import Progress
 from reader.core.views import Filter, Sort
 from tests.helpers import hold_index_lock
 from tests.robustness.damage import DAMAGE, damage_cache

@@ -12,9 +12,10 @@ from benchmarks.index_speed import write_dumps
 from reader.core import generations
 from reader.core import index as index_module
 from reader.core.catalog import Catalog
-from reader.core.index import MAX_SEGMENTS, Progress, open_index, take_snapshot
+from reader.core.index import MAX_SEGMENTS, open_index, take_snapshot
 from reader.core.library import Library
 from reader.core.locations import Locations
+from reader.core.steps import Progress
 
 DUMPS = MAX_SEGMENTS + 4
 
