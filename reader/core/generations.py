@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .atomic import write_atomic
 
-FORMAT = 1
+FORMAT = 2  # 2: a first row says whether its paper is a repeat
 # Rows of the default view kept in the file: a tall terminal's first screenful and some.
 FIRST_ROWS = 80
 # Generations whose files are kept: the newest, and the one readers may still hold.
@@ -40,6 +40,7 @@ class FirstRow:
     paper_id: str
     title: str
     date: str  # ISO date, or "" for an undated paper
+    repeat: bool = False  # listed on more than one day (reader/core/triage.py)
 
 
 @dataclass(slots=True)
@@ -106,7 +107,7 @@ def encode(snapshot: Snapshot, stamp: list[int] | None = None) -> bytes:
         "documents": len(snapshot.ids),
         "sizes": [len(ids), len(keys), len(order)],
         "item_sizes": [snapshot.keys.itemsize, snapshot.newest_first.itemsize],
-        "rows": [[row.paper_id, row.title, row.date] for row in snapshot.rows],
+        "rows": [[row.paper_id, row.title, row.date, row.repeat] for row in snapshot.rows],
     }
     return json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n" + ids + keys + order
 
@@ -132,7 +133,7 @@ def decode(data: bytes, stamp: list[int] | None = None) -> Snapshot:
         ids = raw_ids.split("\n") if documents else []
         if len(ids) != documents or len(keys) != documents or max(order, default=-1) >= documents:
             raise ValueError("inconsistent sizes")
-        rows = [FirstRow(str(pid), str(title), str(date)) for pid, title, date in header["rows"]]
+        rows = [FirstRow(str(pid), str(title), str(date), bool(repeat)) for pid, title, date, repeat in header["rows"]]
         segments = [(str(segment), int(count)) for segment, count in header["segments"]]
         return Snapshot(int(header["generation"]), segments, ids, keys, order, rows)
     except (KeyError, TypeError, UnicodeDecodeError, json.JSONDecodeError) as error:

@@ -44,6 +44,7 @@ from .errors import IndexBusyError
 from .generations import FIRST_ROWS, FirstRow, Snapshot
 from .models import DumpAppearance, IndexReport, Paper, PaperMeta, Problem
 from .steps import Progress, ProgressCallback
+from .triage import is_repeat
 from .writers import ChildWriters
 
 # Bump when the schema or an analyzer changes: an older index is rebuilt.
@@ -153,15 +154,6 @@ def open_index(index_dir: Path) -> whoosh.index.Index | None:
         return None
 
 
-def disk_generation(index_dir: Path) -> int:
-    """The generation of the index on disk now (-1: none). One directory
-    listing: cheap enough to check before every search."""
-    try:
-        return int(whoosh.index.TOC._latest_generation(open_storage(index_dir), INDEX_NAME))
-    except OSError:
-        return -1
-
-
 def live_ids(reader: IndexReader) -> list[str | None]:
     """The paper ID of each document number; None for a deleted document.
     An index with no documents yet (Whoosh's EmptyReader) has none."""
@@ -209,7 +201,8 @@ def take_snapshot(reader: IndexReader, generation: int, previous: Snapshot | Non
     rows = []
     for number in order[:FIRST_ROWS]:
         fields = reader.stored_fields(number)
-        rows.append(FirstRow(ids[number], str(fields.get("title", "")), _iso(int(fields.get("date") or 0))))
+        repeat = is_repeat(paper_from_fields(fields))
+        rows.append(FirstRow(ids[number], str(fields.get("title", "")), _iso(int(fields.get("date") or 0)), repeat))
     return Snapshot(generation, segments, ids, keys, array("I", order), rows)
 
 
@@ -304,7 +297,7 @@ def marked_damaged(cache_dir: Path) -> str:
         generation, _, reason = _damage_file(cache_dir).read_text(encoding="utf-8", errors="replace").partition("\n")
     except OSError:
         return ""
-    if generation.strip() != str(disk_generation(cache_dir / "index")):
+    if generation.strip() != str(generations.latest_generation(cache_dir / "index")):
         return ""
     return reason.strip()[:200] or "the index could not be read"
 

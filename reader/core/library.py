@@ -145,9 +145,7 @@ class Library:
     def generation(self) -> int:
         """The index generation on disk (-1: none): it changes with every
         commit, this process's or another's."""
-        from .index import disk_generation
-
-        return disk_generation(self.locations.index_dir)
+        return generations.latest_generation(self.locations.index_dir)
 
     def reload(self) -> None:
         """Let every thread open the index again (each search also checks
@@ -170,10 +168,8 @@ class Library:
         """This thread's searcher on the newest readable generation of the
         index. While the index on disk cannot be read (another process is
         replacing it, or it is damaged), the one already open keeps serving."""
-        from .index import disk_generation
-
         current: tuple[int, PaperSearcher] | None = getattr(self._local, "searcher", None)
-        disk = disk_generation(self.locations.index_dir)
+        disk = generations.latest_generation(self.locations.index_dir)
         if current and current[0] == self._reloads and (current[1].generation == disk or disk < 0):
             return current[1]
         reloads = self._reloads
@@ -234,12 +230,12 @@ class Library:
     def _read_failed(self, generation: int, reason: str) -> None:
         """A read failed. Twice on the same generation is damage, not a
         commit racing us: the next index run rebuilds it."""
-        from .index import disk_generation, mark_damaged
+        from .index import mark_damaged
 
         with self._lock:
             again = self._failure is not None and self._failure[0] == generation
             self._failure = (generation, reason)
-        if again and disk_generation(self.locations.index_dir) == generation:
+        if again and generations.latest_generation(self.locations.index_dir) == generation:
             mark_damaged(self.locations.cache_dir, generation, reason)
 
     def _drop_searcher(self) -> None:
@@ -579,16 +575,21 @@ class Library:
         """What "new" is counted from: this app's visit, else the last one over."""
         return self.visit or self.store.last_visit()
 
-    def new_ids(self) -> set[str]:
+    def new_ids(self, among: Iterable[str] | None = None) -> set[str]:
         """Papers in the library no visit up to the last one knew, that the
-        user has not starred, seen or noted."""
+        user has not starred, seen or noted. `among`: the library's papers,
+        when the caller has them (the first view, before the index is open)."""
         visit = self.last_visit()
-        searcher = self._searcher()
-        if visit is None or visit.since is None or searcher is None:
+        if visit is None or visit.since is None:
             return set()
+        if among is None:
+            searcher = self._searcher()
+            if searcher is None:
+                return set()
+            among = searcher.id_map.docnums
         store = self.store
         decided = set(store.starred()) | store.seen() | store.noted()
-        return new_ids(searcher.id_map.docnums, self._known_by(visit.since), decided, first_visit=False)
+        return new_ids(among, self._known_by(visit.since), decided, first_visit=False)
 
     def unknown(self, paper_ids: Iterable[str]) -> set[str]:
         """Which of these papers no visit up to the last one knew (new unless decided)."""

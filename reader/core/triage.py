@@ -65,17 +65,18 @@ def new_first(ids: Sequence[str], new: AbstractSet[str]) -> tuple[str, ...]:
 
 
 class NewCounter(Protocol):
-    def new_ids(self) -> set[str]: ...
+    def new_ids(self, among: Iterable[str] | None = None) -> set[str]: ...
 
     def last_visit(self) -> Visit | None: ...
 
 
-def new_summary(library: NewCounter) -> str:
-    """ "3 new since Mar 13 09:12" (empty before there was a visit to count from)."""
+def new_summary(library: NewCounter, among: Iterable[str] | None = None) -> str:
+    """ "3 new since Mar 13 09:12" (empty before there was a visit to count
+    from); `among`: the library's papers, when the caller has them already."""
     visit = library.last_visit()
     if visit is None or visit.since_at is None:
         return ""
-    return f"{len(library.new_ids())} new since {visit.since_at.astimezone():%b %d %H:%M}"
+    return f"{len(library.new_ids(among))} new since {visit.since_at.astimezone():%b %d %H:%M}"
 
 
 def dump_days(catalog_path: Path) -> list[dt.date]:

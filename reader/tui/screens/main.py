@@ -37,14 +37,16 @@ from ...core.triage import day_summary, dump_days, new_first, new_summary, step_
 from ...core.undo import SeenMany
 from ...core.views import FILTERS, SORTS, Filter, Sort
 from ..commands import MAIN_COMMANDS, PAPER_COMMANDS, QUIT
-from ..widgets.paper_list import Listing, PaperList, Source
-from ..widgets.result_list import ResultList
+from ..widgets.paper_list import Listing, PaperList, Preview, Source, first_rows
+from ..widgets.result_list import ResultList, Row
 from ..widgets.search_bar import SearchBar
 from ..writes import in_writer
 from .list_screen import PaperListScreen
 
 SEARCH_DEBOUNCE = 0.15
 FIRST_SCREENFUL = 60  # a keystroke asks the index for this many papers; the count and the rest follow
+# The first screen shows the saved default view when its top papers are all among its saved rows.
+PREVIEW_ROWS = 24
 SHORT = 32  # a terminal shorter than this gets a one-line search bar
 
 T = TypeVar("T")
@@ -121,6 +123,28 @@ def search_source(search: Search) -> Source:
         )
 
     return source
+
+
+def first_view_preview(search: Search) -> Preview | None:
+    """The default view as the last commit saved it (reader/core/generations.py):
+    the app's first screen is painted from it before the index is opened.
+    None for any other search."""
+    if search.text.strip() or search.filter is not Filter.ALL or search.sort not in (Sort.RELEVANCE, Sort.DATE):
+        return None
+
+    def preview(library: Library) -> tuple[Listing, dict[str, Row]] | None:
+        view = library.first_view()
+        if view is None:
+            return None
+        ids = new_first(view.ids, library.unknown(view.ids))  # as the search orders it
+        saved = {row.paper_id: row for row in view.rows}
+        first = [saved[pid] for pid in ids[:PREVIEW_ROWS] if pid in saved]
+        if len(first) < min(len(ids), PREVIEW_ROWS):
+            return None  # the new papers on top are not among the saved rows: wait for the search
+        listing = Listing(ids, view.total, request=search, summary=new_summary(library, among=view.ids))
+        return listing, first_rows(library, first)
+
+    return preview
 
 
 def index_notice(report: IndexReport) -> str:
@@ -216,6 +240,7 @@ class MainScreen(PaperListScreen):
         self.matched: int | str = 0  # how many papers it found: a number, or "about N" until counted
         self._search_timer: Timer | None = None
         self._index_after_first_list = False
+        self._visit_begun = False  # this opening is recorded once the first list is shown
         self.new_summary = ""  # "3 new since Mar 13 09:12"
         self._stop_watching = threading.Event()
         self._index_again = False  # saves changed while an index run was going
@@ -232,7 +257,6 @@ class MainScreen(PaperListScreen):
 
     def on_mount(self) -> None:
         self.set_focus(self.results)  # at once: a key typed right after start lands after it
-        self.begin_visit()
         self.start_search()
         self._check_samples()
         if self.index_on_start:
@@ -378,11 +402,15 @@ class MainScreen(PaperListScreen):
         # on the paper the user moved to; a new one, or one the user has not
         # moved in yet, starts at the top (where a new dump's papers go).
         keep = self.results.current if search == self.shown and self._moved else None
-        self.paper_list.load(search_source(search), keep=keep)
+        preview = first_view_preview(search) if self.shown is None else None  # the first screen only
+        self.paper_list.load(search_source(search), keep=keep, preview=preview)
 
     @on(PaperList.Listed)
     def listed(self, event: PaperList.Listed) -> None:
-        self._start_index_once()
+        if not event.preview:
+            # After the first real list: this work would slow the first paint.
+            self._start_index_once()
+            self._begin_visit_once()
         listing = event.listing
         self.total = listing.total
         self.matched = listing.matched if listing.exact else about(listing.matched)
@@ -449,6 +477,11 @@ class MainScreen(PaperListScreen):
         self._start_index_once()
         # A query that cannot be read keeps the last good results.
         self.message = event.message
+
+    def _begin_visit_once(self) -> None:
+        if not self._visit_begun:
+            self._visit_begun = True
+            self.begin_visit()
 
     def _start_index_once(self) -> None:
         if self._index_after_first_list:

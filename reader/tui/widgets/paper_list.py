@@ -12,6 +12,7 @@ come back as messages, dropped when their worker was cancelled.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -27,6 +28,7 @@ from textual.widgets import ProgressBar, Static
 from textual.worker import get_current_worker
 
 from ...core.errors import PapersError
+from ...core.generations import FirstRow
 from ...core.library import Library
 from ...core.models import UserState
 from ...core.text import printable
@@ -45,6 +47,8 @@ NARROW = 100  # narrower than this: the detail goes under the list
 # A partial listing of at most this many papers is completed at once, after
 # its count; a bigger one when the list is scrolled past what it holds.
 EAGER_REST = 1_000
+# Seconds a source waits for its preview to be painted before it runs.
+PREVIEW_PAINT_WAIT = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +81,10 @@ class Listing:
 
 
 Source = Callable[[Library], Listing]
+# A listing the list can show before its source answers, with its rows, read
+# without opening the index (None: it has none to offer).
+Preview = Callable[[Library], tuple[Listing, dict[str, Row]] | None]
+Spans = tuple[tuple[int, int], ...]
 
 
 def read_rows(library: Library, paper_ids: Sequence[str], parsed: ParsedQuery | None = None) -> dict[str, Row]:
@@ -91,19 +99,35 @@ def read_rows(library: Library, paper_ids: Sequence[str], parsed: ParsedQuery | 
         if paper is None:
             rows[pid] = Row(printable(pid), False, True, "")  # neither indexed nor kept: say which
             continue
-        state = states.get(pid, UserState(pid))
         date = paper.newest_date
         title = printable(paper.title)  # one character for one: the spans still fit
-        rows[pid] = Row(
-            title=title,
-            starred=state.starred,
-            seen=state.seen_at is not None,
-            date=date.isoformat() if date else "",
-            new=pid in unknown and not (state.starred or state.seen_at or state.note),
-            repeat=is_repeat(paper),
-            matches=tuple(library.highlights(title, parsed, "title")) if parsed is not None else (),
-        )
+        matches = tuple(library.highlights(title, parsed, "title")) if parsed is not None else ()
+        state = states.get(pid, UserState(pid))
+        rows[pid] = _row(title, date.isoformat() if date else "", is_repeat(paper), state, pid in unknown, matches)
     return rows
+
+
+def first_rows(library: Library, first: Sequence[FirstRow]) -> dict[str, Row]:
+    """The list rows of the default view's first papers, from the file the
+    last commit wrote and the store (worker side: the index is not opened)."""
+    paper_ids = [row.paper_id for row in first]
+    states = library.states(paper_ids)
+    unknown = library.unknown(paper_ids)
+    return {
+        row.paper_id: _row(
+            printable(row.title),
+            row.date,
+            row.repeat,
+            states.get(row.paper_id, UserState(row.paper_id)),
+            row.paper_id in unknown,
+        )
+        for row in first
+    }
+
+
+def _row(title: str, date: str, repeat: bool, state: UserState, unknown: bool, matches: Spans = ()) -> Row:
+    decided = state.starred or state.seen_at is not None or bool(state.note)
+    return Row(title, state.starred, state.seen_at is not None, date, unknown and not decided, repeat, matches)
 
 
 def _around(ids: Sequence[str], keep: str | None, height: int) -> list[str]:
@@ -122,11 +146,12 @@ class PaperList(Vertical):
     busy: var[bool] = var(False)
 
     class Listed(Message):
-        """A source's listing is shown."""
+        """A source's listing is shown (or its preview, which the listing follows)."""
 
-        def __init__(self, listing: Listing) -> None:
+        def __init__(self, listing: Listing, preview: bool = False) -> None:
             super().__init__()
             self.listing = listing
+            self.preview = preview
 
     class BusyChanged(Message):
         """`busy` changed: a slow source started or finished."""
@@ -143,11 +168,18 @@ class PaperList(Vertical):
             self.message = message
 
     class _Loaded(Message):
-        def __init__(self, listing: Listing, rows: dict[str, Row], keep: str | None) -> None:
+        def __init__(
+            self, listing: Listing, rows: dict[str, Row], keep: str | None, painted: threading.Event | None = None
+        ) -> None:
             super().__init__()
             self.listing = listing
             self.rows = rows
             self.keep = keep
+            self.painted = painted  # a preview's: set once it is on screen
+
+        @property
+        def preview(self) -> bool:
+            return self.painted is not None
 
     class _Counted(Message):
         def __init__(self, token: object, count: int) -> None:
@@ -201,6 +233,7 @@ class PaperList(Vertical):
         self.listing: Listing | None = None  # what the list shows
         self._token = object()  # names the listing on screen for its count and its rest
         self._more_asked = False
+        self._previewed: object = None  # the request of the preview on screen, whose listing is coming
         self._busy_timer: Timer | None = None
         # The paper the cursor landed on when a list was shown: the user has
         # not chosen it, so it is not marked seen until they move to it
@@ -248,13 +281,14 @@ class PaperList(Vertical):
         self.query_one("#status", Static).update(status)
 
     # the list -------------------------------------------------------------
-    def load(self, source: Source, keep: str | None = None) -> None:
-        """Show what `source` lists; the cursor stays on `keep` if it is there."""
+    def load(self, source: Source, keep: str | None = None, preview: Preview | None = None) -> None:
+        """Show what `source` lists; the cursor stays on `keep` if it is there.
+        A `preview` of the same listing is shown first if it has one."""
         self.workers.cancel_group(self, "count")
         self.workers.cancel_group(self, "more")
         if self._busy_timer is None:
             self._busy_timer = self.set_timer(BUSY_AFTER, lambda: setattr(self, "busy", True))
-        self._list(source, keep, max(self.results.size.height, 24))
+        self._list(source, keep, max(self.results.size.height, 24), preview)
 
     def _done(self) -> None:
         """The newest source answered (listing or failure)."""
@@ -271,10 +305,16 @@ class PaperList(Vertical):
         self._done()  # the message goes on to the screen, which says why
 
     @work(thread=True, exclusive=True, group="list")
-    def _list(self, source: Source, keep: str | None, height: int) -> None:
+    def _list(self, source: Source, keep: str | None, height: int, preview: Preview | None = None) -> None:
         """Run the source and fetch the first rows; a newer load cancels this one."""
         worker = get_current_worker()
         try:
+            early = preview(self.library) if preview is not None else None
+            if early is not None and not worker.is_cancelled:
+                painted = threading.Event()
+                self.post_message(self._Loaded(early[0], early[1], keep, painted))
+                # Opening the index would share the CPU with painting the preview.
+                painted.wait(PREVIEW_PAINT_WAIT)
             listing = source(self.library)
             rows = read_rows(self.library, _around(listing.ids, keep, height), listing.parsed)
         except PapersError as problem:
@@ -287,14 +327,23 @@ class PaperList(Vertical):
     @on(_Loaded)
     def _show_listing(self, event: _Loaded) -> None:
         event.stop()
-        self._done()
         listing = event.listing
-        self.parsed = listing.parsed
         results = self.results
+        keep = event.keep
+        if event.painted is not None:
+            self._previewed = listing.request
+            self.call_after_refresh(event.painted.set)
+        else:
+            self._done()
+            if self._previewed is not None and self._previewed == listing.request:
+                # The listing its preview showed: the cursor stays where the user put it meanwhile.
+                keep = keep or results.current
+            self._previewed = None
+        self.parsed = listing.parsed
         results.empty_text = listing.empty_text
-        results.set_ids(listing.ids, event.keep, event.rows)
+        results.set_ids(listing.ids, keep, event.rows)
         self.listing, self._token, self._more_asked = listing, object(), False
-        self.post_message(self.Listed(listing))
+        self.post_message(self.Listed(listing, preview=event.preview))
         if listing.more is not None:
             self._complete(listing, self._token, max(self.results.size.height, 24))
 

@@ -1,0 +1,87 @@
+"""The first screen is painted from the default view the last commit saved,
+before the index is opened (issue 11, "Open at once"): the preview must be
+the listing the search then gives, row for row, and it must not need
+Whoosh, the dump parsers or rapidfuzz."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from reader.core.library import Library
+from reader.core.locations import Locations
+from reader.core.views import Filter, Sort
+from reader.tui.screens.main import PREVIEW_ROWS, Search, first_view_preview, search_source
+from reader.tui.widgets.paper_list import read_rows
+from tests.tui.conftest import MakeApp, main_screen, settle
+from tests.tui.test_triage_flows import yesterday_then_a_new_dump
+
+DEFAULT = Search("", Sort.RELEVANCE, Filter.ALL)
+
+
+def test_the_preview_is_the_listing_the_search_gives(isolated_dirs: Locations, dumps: Path) -> None:
+    # A morning: new papers (on top), a repeat, a starred and a seen paper.
+    library = yesterday_then_a_new_dump(isolated_dirs, dumps)
+    listed = library.search("").ids
+    library.set_starred(library.paper(listed[3]), True)
+    library.set_seen(library.paper(listed[4]), True)
+    preview = first_view_preview(DEFAULT)
+    assert preview is not None
+    early = preview(Library(isolated_dirs))
+    assert early is not None
+    early_listing, early_rows = early
+    listing = search_source(DEFAULT)(library)
+    assert early_listing.ids == listing.ids
+    assert early_listing.total == listing.total
+    assert early_listing.summary == listing.summary and "2 new since" in listing.summary
+    shown = list(listing.ids[:PREVIEW_ROWS])
+    assert early_rows == read_rows(library, shown)
+    marks = [(row.new, row.repeat, row.starred, row.seen) for row in early_rows.values()]
+    assert (True, False, False, False) in marks  # a new paper
+    assert any(repeat for _new, repeat, _starred, _seen in marks)
+    assert any(starred for _new, _repeat, starred, _seen in marks)
+
+
+def test_only_the_default_view_has_a_preview() -> None:
+    assert first_view_preview(Search("model", Sort.RELEVANCE, Filter.ALL)) is None
+    assert first_view_preview(Search("", Sort.RELEVANCE, Filter.STARRED)) is None
+    assert first_view_preview(Search("", Sort.TITLE, Filter.ALL)) is None
+
+
+def test_no_preview_without_a_saved_view(isolated_dirs: Locations) -> None:
+    preview = first_view_preview(DEFAULT)
+    assert preview is not None
+    assert preview(Library(isolated_dirs)) is None  # nothing indexed yet: the search says why
+
+
+async def test_the_list_after_its_preview_keeps_the_cursor_where_it_was(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        ids = list(screen.results.ids)
+        assert len(ids) == 160 and screen.shown == DEFAULT
+        assert not screen.paper_list._previewed  # the search's listing followed the preview
+
+
+def test_the_first_screen_needs_no_whoosh(library: Library, isolated_dirs: Locations) -> None:
+    """In a fresh interpreter, as `papers` starts: importing the app and
+    building the first screen's listing loads none of the heavy modules."""
+    script = """
+import json, sys
+from reader.cli import main  # noqa: F401 - what `papers` imports
+from reader.tui.app import PapersApp  # noqa: F401
+from reader.core.library import Library
+from reader.core.views import Filter, Sort
+from reader.tui.screens.main import Search, first_view_preview
+preview = first_view_preview(Search("", Sort.RELEVANCE, Filter.ALL))
+early = preview(Library())
+heavy = sorted({name.split(".")[0] for name in sys.modules} & {"whoosh", "rapidfuzz", "linkify_it", "watchfiles"})
+parsers = sorted(name for name in sys.modules if name.startswith("reader.core.saves"))
+print(json.dumps({"rows": len(early[1]) if early else 0, "heavy": heavy, "parsers": parsers}))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120)
+    found = json.loads(done.stdout)
+    assert found == {"rows": 24, "heavy": [], "parsers": []}
