@@ -330,6 +330,7 @@ class PaperList(Vertical):
         listing = event.listing
         results = self.results
         keep = event.keep
+        after_preview = self._previewed is not None and event.painted is None
         if event.painted is not None:
             self._previewed = listing.request
             self.call_after_refresh(event.painted.set)
@@ -342,6 +343,8 @@ class PaperList(Vertical):
         self.parsed = listing.parsed
         results.empty_text = listing.empty_text
         results.set_ids(listing.ids, keep, event.rows)
+        if after_preview and self._shown is not None and self.detail is None and self._shown == results.current:
+            self._read_detail(self._shown, self.parsed, False)  # held back while the preview was shown
         self.listing, self._token, self._more_asked = listing, object(), False
         self.post_message(self.Listed(listing, preview=event.preview))
         if listing.more is not None:
@@ -482,6 +485,8 @@ class PaperList(Vertical):
         if paper_id is None:
             self.paper_view.show(Content.styled("No paper selected.", "$text-muted"))
             return
+        if self._previewed is not None:
+            return  # read with the preview's listing: opening the index now would slow the first paint
         self._read_detail(paper_id, self.parsed, keep_scroll)
 
     @work(thread=True, exclusive=True, group="detail")
