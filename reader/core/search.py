@@ -33,7 +33,9 @@ from typing import Any
 import whoosh.index
 from whoosh import query as wq
 from whoosh.analysis import STOP_WORDS
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.collectors import Collector, WrappingCollector
+from whoosh.columns import NumericColumn
 from whoosh.qparser import FuzzyTermPlugin, MultifieldParser
 from whoosh.qparser.common import QueryParserError
 from whoosh.reading import IndexReader
@@ -627,6 +629,31 @@ def _matching(node: wq.Query, searcher: Searcher) -> set[int]:
     return set(node.docs(searcher))  # phrases, NOT alone, the rest: Whoosh's own walk
 
 
+def lengths_in_memory(reader: IndexReader) -> None:
+    """Keep each segment's field lengths of the searched fields in memory.
+
+    BM25 reads the title and abstract length of every hit it scores. Whoosh,
+    without mmap (`open_storage` in index.py), reads each one with a seek and
+    a one-byte read: 40% of the CPU of a common word's search at 100k papers
+    (docs/benchmarks.md). A length column is one byte a paper; its bytes,
+    read once, answer the same lookups (a paper past the column's end has
+    length 0, as Whoosh reads it). A Whoosh whose readers are built otherwise
+    is left as it is."""
+    for leaf, _offset in reader.leaf_readers():
+        perdoc = getattr(leaf, "_perdoc", None)
+        cache = getattr(perdoc, "_readers", None)
+        documents = getattr(perdoc, "_doccount", None)
+        if perdoc is None or not isinstance(cache, dict) or not isinstance(documents, int):
+            continue
+        for field in SEARCH_FIELDS:
+            name = f"_{field}_len"
+            column = perdoc._cached_reader(name, LENGTHS_COLUMN)
+            if not isinstance(column, NumericColumn.Reader) or column._fixedlen != 1 or column._default != 0:
+                continue
+            data = bytes(column._dbfile.get(column._basepos, column._count))
+            cache[name] = data + bytes(max(0, documents - len(data)))
+
+
 class PaperSearcher:
     """Runs queries against one generation of the index. One instance per thread."""
 
@@ -651,6 +678,7 @@ class PaperSearcher:
             self.generation: int = reader_generation if reader_generation is not None else generation
             found = shared(self.generation) if shared is not None else None
             self.id_map = found or IdMap(self.searcher)
+            lengths_in_memory(self.searcher.reader())
         except BaseException:
             self.searcher.close()
             raise
