@@ -24,7 +24,7 @@ from ...core.links import code_url, paper_url
 from ...core.models import Paper, UserState
 from ...core.store import NoteSave
 from ...core.text import printable
-from ...core.undo import Change
+from ...core.undo import Change, SeenMany
 from ..commands import PAPER_COMMANDS, Command
 from ..widgets.paper_view import Detail
 from ..writes import in_writer
@@ -66,6 +66,10 @@ class PaperScreen(PapersScreen):
         """Redraw after the marks of several papers changed."""
         for paper_id in paper_ids:
             self.paper_changed(paper_id)
+
+    def undone(self, change: Change | SeenMany) -> None:
+        """Redraw after `change` was taken back (triage also moves back to its paper)."""
+        self.papers_changed(change.paper_ids)
 
     def shown_detail(self) -> Detail | None:
         """The detail last read for the screen (screens that show one override this)."""
@@ -242,7 +246,7 @@ class PaperScreen(PapersScreen):
         if change is None:
             self.notify("Nothing to undo", timeout=2)
             return
-        self.papers_changed(change.paper_ids)
+        self.undone(change)
         left = len(library.undo)
         more = f" ({left} more to undo)" if left else ""
         self.notify(f"Undone: {change.notice()}{more}", markup=False, timeout=3)
