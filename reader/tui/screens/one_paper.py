@@ -16,6 +16,7 @@ from ...core.library import Library
 from ...core.search import ParsedQuery
 from ...core.text import printable
 from ..widgets.paper_view import Detail, PaperView, read_detail
+from ..writes import in_writer
 from .paper_screen import PaperScreen
 
 
@@ -37,6 +38,10 @@ class OnePaperScreen(PaperScreen):
 
     def shown_detail(self) -> Detail | None:
         return self.detail
+
+    def paper_changed(self, paper_id: str) -> None:
+        if paper_id == self.current_paper_id():
+            self.redraw(keep_scroll=True)
 
     def on_screen_resume(self) -> None:
         self.redraw(keep_scroll=True)
@@ -67,3 +72,14 @@ class OnePaperScreen(PaperScreen):
         else:
             self.detail = event.detail
             view.show(event.detail.content, keep_scroll=event.keep_scroll)
+
+    @work(group="write")
+    async def mark_seen(self, paper_id: str) -> None:
+        """Mark a paper seen (on the writer thread), then redraw it if it is still shown."""
+        library = self.library
+        try:
+            await in_writer(lambda: library.mark_seen(library.paper(paper_id)))
+        except PapersError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.paper_changed(paper_id)

@@ -183,11 +183,7 @@ class PaperScreen(PapersScreen):
         if result.saved is None:
             return
         self.library.undo.record(Change("note", paper, state.note, result.saved.note.text if result.saved.note else ""))
-        self.paper_changed(paper.id)
-        if result.saved.merged:
-            self.notify("The note was changed elsewhere meanwhile: both texts were kept.", severity="warning")
-        else:
-            self.notify("Note saved" if result.saved.note else "Note deleted", timeout=2)
+        self._note_saved(paper.id, result.saved)
 
     @work(group="write")
     async def _save_note(self, paper: Paper, text: str, base: dt.datetime | None) -> None:
@@ -205,11 +201,14 @@ class PaperScreen(PapersScreen):
         except PapersError as error:
             self.notify(f"Note NOT saved: {error}", severity="error", markup=False, timeout=10)
             return
-        self.paper_changed(paper.id)
-        if result.merged:
+        self._note_saved(paper.id, result)
+
+    def _note_saved(self, paper_id: str, saved: NoteSave) -> None:
+        self.paper_changed(paper_id)
+        if saved.merged:
             self.notify("The note was changed elsewhere meanwhile: both texts were kept.", severity="warning")
         else:
-            self.notify("Note saved" if result.note else "Note deleted", timeout=2)
+            self.notify("Note saved" if saved.note else "Note deleted", timeout=2)
 
     def action_toggle_seen(self) -> None:
         paper_id = self.current_paper_id()

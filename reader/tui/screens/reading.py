@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual import work
 from textual.app import ComposeResult
 from textual.widgets import Footer
 
-from ...core.errors import PapersError
 from ...core.library import Library
 from ...core.search import ParsedQuery
 from ..commands import PAPER_COMMANDS, QUIT, READING_COMMANDS, Command
 from ..widgets.paper_view import PaperView
-from ..writes import in_writer
 from .one_paper import OnePaperScreen
 
 # Moves the list's cursor by a step; returns the paper it lands on (None:
@@ -48,7 +45,7 @@ class ReadingScreen(OnePaperScreen):
     def on_mount(self) -> None:
         self.query_one(PaperView).focus()
         self.redraw()
-        self._mark_seen()
+        self.mark_seen(self.paper_id)
 
     def current_paper_id(self) -> str | None:
         return self.paper_id
@@ -75,18 +72,5 @@ class ReadingScreen(OnePaperScreen):
         self.paper_id = paper_id
         self.detail = None
         self.redraw()
-        self._mark_seen()
+        self.mark_seen(self.paper_id)
         self.refresh_bindings()
-
-    def paper_changed(self, paper_id: str) -> None:
-        self.redraw(keep_scroll=True)
-
-    @work(group="write")
-    async def _mark_seen(self) -> None:
-        library, paper_id = self.library, self.paper_id
-        try:
-            await in_writer(lambda: library.mark_seen(library.paper(paper_id)))
-        except PapersError as error:
-            self.notify(str(error), severity="error", markup=False)
-        if paper_id == self.paper_id:
-            self.redraw(keep_scroll=True)

@@ -116,11 +116,6 @@ class TriageScreen(OnePaperScreen, inherit_bindings=False):
         )
         self.query_one(PaperView).show(text)
 
-    # showing the paper (read in a worker) --------------------------------------
-    def paper_changed(self, paper_id: str) -> None:
-        if paper_id == self.current_paper_id():
-            self.redraw(keep_scroll=True)
-
     # the decisions -------------------------------------------------------------
     def action_keep(self) -> None:
         self._decide(KEPT)
@@ -182,20 +177,9 @@ class TriageScreen(OnePaperScreen, inherit_bindings=False):
     # opening a paper's page is seeing it ----------------------------------------
     def action_open_browser(self) -> None:
         super().action_open_browser()
-        self._opened_paper()
-
-    @work(group="write")
-    async def _opened_paper(self) -> None:
         paper_id = self.current_paper_id()
-        if paper_id is None:
-            return
-        library = self.library
-        try:
-            await in_writer(lambda: library.mark_seen(library.paper(paper_id)))
-        except PapersError as error:
-            self.notify(str(error), severity="error", markup=False)
-            return
-        self.paper_changed(paper_id)
+        if paper_id is not None:
+            self.mark_seen(paper_id)
 
     def action_done(self) -> None:
         self.notify(self.summary(), title="Quick triage", markup=False, timeout=6)
