@@ -24,13 +24,12 @@ from ...core.links import code_url, paper_url
 from ...core.models import Paper, UserState
 from ...core.store import NoteSave
 from ...core.text import printable
-from ...core.undo import Change
+from ...core.undo import Change, SeenMany
 from ..commands import PAPER_COMMANDS, Command
 from ..widgets.paper_view import Detail
 from ..writes import in_writer
 from .base import PapersScreen
 from .confirm import ConfirmScreen
-from .note import NoteEditor
 
 NO_PAPER = "no paper selected"
 # Browsers that draw in the terminal: run like $EDITOR, with the screen handed over.
@@ -66,6 +65,10 @@ class PaperScreen(PapersScreen):
         """Redraw after the marks of several papers changed."""
         for paper_id in paper_ids:
             self.paper_changed(paper_id)
+
+    def undone(self, change: Change | SeenMany) -> None:
+        """Redraw after `change` was taken back (triage also moves back to its paper)."""
+        self.papers_changed(change.paper_ids)
 
     def shown_detail(self) -> Detail | None:
         """The detail last read for the screen (screens that show one override this)."""
@@ -150,6 +153,8 @@ class PaperScreen(PapersScreen):
         self.with_paper(self._edit_in_app)
 
     def _edit_in_app(self, paper: Paper, state: UserState) -> None:
+        from .note import NoteEditor  # Textual's TextArea: imported when a note is first edited, not at start
+
         base = state.note_updated_at
 
         def saved(text: str | None) -> None:
@@ -179,11 +184,7 @@ class PaperScreen(PapersScreen):
         if result.saved is None:
             return
         self.library.undo.record(Change("note", paper, state.note, result.saved.note.text if result.saved.note else ""))
-        self.paper_changed(paper.id)
-        if result.saved.merged:
-            self.notify("The note was changed elsewhere meanwhile: both texts were kept.", severity="warning")
-        else:
-            self.notify("Note saved" if result.saved.note else "Note deleted", timeout=2)
+        self._note_saved(paper.id, result.saved)
 
     @work(group="write")
     async def _save_note(self, paper: Paper, text: str, base: dt.datetime | None) -> None:
@@ -201,11 +202,14 @@ class PaperScreen(PapersScreen):
         except PapersError as error:
             self.notify(f"Note NOT saved: {error}", severity="error", markup=False, timeout=10)
             return
-        self.paper_changed(paper.id)
-        if result.merged:
+        self._note_saved(paper.id, result)
+
+    def _note_saved(self, paper_id: str, saved: NoteSave) -> None:
+        self.paper_changed(paper_id)
+        if saved.merged:
             self.notify("The note was changed elsewhere meanwhile: both texts were kept.", severity="warning")
         else:
-            self.notify("Note saved" if result.note else "Note deleted", timeout=2)
+            self.notify("Note saved" if saved.note else "Note deleted", timeout=2)
 
     def action_toggle_seen(self) -> None:
         paper_id = self.current_paper_id()
@@ -242,7 +246,7 @@ class PaperScreen(PapersScreen):
         if change is None:
             self.notify("Nothing to undo", timeout=2)
             return
-        self.papers_changed(change.paper_ids)
+        self.undone(change)
         left = len(library.undo)
         more = f" ({left} more to undo)" if left else ""
         self.notify(f"Undone: {change.notice()}{more}", markup=False, timeout=3)

@@ -5,20 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from textual import on, work
 from textual.app import ComposeResult
-from textual.content import Content
-from textual.message import Message
 from textual.widgets import Footer
-from textual.worker import get_current_worker
 
-from ...core.errors import PapersError
 from ...core.library import Library
-from ...core.text import printable
 from ..commands import PAPER_COMMANDS, QUIT, READING_COMMANDS, Command
-from ..widgets.paper_view import Detail, PaperView, read_detail
-from ..writes import in_writer
-from .paper_screen import PaperScreen
+from ..widgets.paper_view import PaperView
+from .one_paper import OnePaperScreen
 
 if TYPE_CHECKING:
     from ...core.search import ParsedQuery  # Whoosh loads after the first screen (reader/core/library.py)
@@ -28,19 +21,12 @@ if TYPE_CHECKING:
 Step = Callable[[int], str | None]
 
 
-class ReadingScreen(PaperScreen):
+class ReadingScreen(OnePaperScreen):
     """Read a paper without the list; Esc goes back, J and K read the next and
     previous paper of the list (its cursor follows). Opening one marks it seen."""
 
     BINDINGS = [*(command.binding() for command in READING_COMMANDS), QUIT.binding()]
     PALETTE = PAPER_COMMANDS + READING_COMMANDS[:2]
-
-    class _Read(Message):
-        def __init__(self, paper_id: str, detail: Detail | str, keep_scroll: bool) -> None:
-            super().__init__()
-            self.paper_id = paper_id
-            self.detail = detail
-            self.keep_scroll = keep_scroll
 
     def __init__(
         self,
@@ -50,12 +36,10 @@ class ReadingScreen(PaperScreen):
         step: Step | None = None,
         neighbours: Callable[[], tuple[bool, bool]] | None = None,
     ) -> None:
-        super().__init__(library)
+        super().__init__(library, parsed)
         self.paper_id = paper_id
-        self.parsed = parsed
         self.step = step
         self.neighbours = neighbours  # (is there a previous paper, a next one)
-        self.detail: Detail | None = None
 
     def compose(self) -> ComposeResult:
         yield PaperView(id="reading")
@@ -64,7 +48,7 @@ class ReadingScreen(PaperScreen):
     def on_mount(self) -> None:
         self.query_one(PaperView).focus()
         self.redraw()
-        self._mark_seen()
+        self.mark_seen(self.paper_id)
 
     def current_paper_id(self) -> str | None:
         return self.paper_id
@@ -91,49 +75,5 @@ class ReadingScreen(PaperScreen):
         self.paper_id = paper_id
         self.detail = None
         self.redraw()
-        self._mark_seen()
+        self.mark_seen(self.paper_id)
         self.refresh_bindings()
-
-    def shown_detail(self) -> Detail | None:
-        return self.detail
-
-    def paper_changed(self, paper_id: str) -> None:
-        self.redraw(keep_scroll=True)
-
-    def on_screen_resume(self) -> None:
-        self.redraw(keep_scroll=True)
-
-    def redraw(self, keep_scroll: bool = False) -> None:
-        self._read(self.paper_id, keep_scroll)
-
-    @work(thread=True, exclusive=True, group="detail")
-    def _read(self, paper_id: str, keep_scroll: bool) -> None:
-        detail: Detail | str
-        try:
-            detail = read_detail(self.library, paper_id, self.parsed)
-        except PapersError as error:
-            detail = str(error)
-        if not get_current_worker().is_cancelled:
-            self.post_message(self._Read(paper_id, detail, keep_scroll))
-
-    @on(_Read)
-    def _show(self, event: _Read) -> None:
-        event.stop()
-        if event.paper_id != self.paper_id:
-            return  # read for the paper shown before J or K
-        view = self.query_one(PaperView)
-        if isinstance(event.detail, str):
-            view.show(Content(printable(event.detail)))
-        else:
-            self.detail = event.detail
-            view.show(event.detail.content, keep_scroll=event.keep_scroll)
-
-    @work(group="write")
-    async def _mark_seen(self) -> None:
-        library, paper_id = self.library, self.paper_id
-        try:
-            await in_writer(lambda: library.mark_seen(library.paper(paper_id)))
-        except PapersError as error:
-            self.notify(str(error), severity="error", markup=False)
-        if paper_id == self.paper_id:
-            self.redraw(keep_scroll=True)

@@ -14,21 +14,18 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.content import Content
-from textual.message import Message
 from textual.widgets import Footer, Static
-from textual.worker import get_current_worker
 
 from ...core.errors import PapersError
 from ...core.library import Library
-from ...core.text import printable
-from ...core.undo import Change
+from ...core.undo import Change, SeenMany
 from ..commands import PAPER_COMMANDS, TRIAGE_COMMANDS, Command
-from ..widgets.paper_view import Detail, PaperView, read_detail
+from ..widgets.paper_view import PaperView
 from ..writes import in_writer
-from .paper_screen import PaperScreen
+from .one_paper import OnePaperScreen
 
 if TYPE_CHECKING:
     from ...core.search import ParsedQuery  # Whoosh loads after the first screen (reader/core/library.py)
@@ -48,29 +45,20 @@ def summary_text(kept: int, skipped: int, left: int) -> str:
     return f"{text}; {left} left" if left else text
 
 
-class TriageScreen(PaperScreen, inherit_bindings=False):
+class TriageScreen(OnePaperScreen, inherit_bindings=False):
     """One paper at a time over a list: keep, skip, note, open, back, undo.
     Its keys are its own list (not the paper screen's: `s` keeps here)."""
 
     BINDINGS = [command.binding() for command in (*TRIAGE_COMMANDS[:3], *_PAPER, TRIAGE_COMMANDS[3])]
     PALETTE = TRIAGE_COMMANDS + _PAPER
 
-    class _Read(Message):
-        def __init__(self, paper_id: str, detail: Detail | str, keep_scroll: bool) -> None:
-            super().__init__()
-            self.paper_id = paper_id
-            self.detail = detail
-            self.keep_scroll = keep_scroll
-
     def __init__(self, library: Library, ids: Sequence[str], start: int, parsed: ParsedQuery | None) -> None:
-        super().__init__(library)
+        super().__init__(library, parsed)
         self.ids = tuple(ids)
         self.positions = {pid: index for index, pid in enumerate(self.ids)}  # a long list: no scan a key
         self.start = max(0, min(start, len(self.ids)))
         self.index = self.start
-        self.parsed = parsed
         self.decisions: dict[str, str] = {}  # paper ID -> kept / skipped, in this pass
-        self.detail: Detail | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="triage-progress", markup=False)
@@ -131,45 +119,6 @@ class TriageScreen(PaperScreen, inherit_bindings=False):
         )
         self.query_one(PaperView).show(text)
 
-    # showing the paper (read in a worker) --------------------------------------
-    def shown_detail(self) -> Detail | None:
-        return self.detail
-
-    def paper_changed(self, paper_id: str) -> None:
-        if paper_id == self.current_paper_id():
-            self.redraw(keep_scroll=True)
-
-    def on_screen_resume(self) -> None:
-        if self.current_paper_id() is not None:
-            self.redraw(keep_scroll=True)
-
-    def redraw(self, keep_scroll: bool = False) -> None:
-        paper_id = self.current_paper_id()
-        if paper_id is not None:
-            self._read(paper_id, keep_scroll)
-
-    @work(thread=True, exclusive=True, group="detail")
-    def _read(self, paper_id: str, keep_scroll: bool) -> None:
-        detail: Detail | str
-        try:
-            detail = read_detail(self.library, paper_id, self.parsed)
-        except PapersError as error:
-            detail = str(error)
-        if not get_current_worker().is_cancelled:
-            self.post_message(self._Read(paper_id, detail, keep_scroll))
-
-    @on(_Read)
-    def _show(self, event: _Read) -> None:
-        event.stop()
-        if event.paper_id != self.current_paper_id():
-            return  # read for a paper the pass has moved past
-        view = self.query_one(PaperView)
-        if isinstance(event.detail, str):
-            view.show(Content(printable(event.detail)))
-        else:
-            self.detail = event.detail
-            view.show(event.detail.content, keep_scroll=event.keep_scroll)
-
     # the decisions -------------------------------------------------------------
     def action_keep(self) -> None:
         self._decide(KEPT)
@@ -217,19 +166,9 @@ class TriageScreen(PaperScreen, inherit_bindings=False):
         if self.index > 0:
             self._move_to(self.index - 1)
 
-    @work(group="write")
-    async def action_undo(self) -> None:
-        # The main screen's undo, and the pass follows it: the paper whose
-        # change was taken back is reviewed again, from where it is shown.
-        library = self.library
-        try:
-            change = await in_writer(lambda: library.undo.undo(library.store))
-        except PapersError as error:
-            self.notify(f"Not undone: {error}", severity="error", markup=False)
-            return
-        if change is None:
-            self.notify("Nothing to undo", timeout=2)
-            return
+    def undone(self, change: Change | SeenMany) -> None:
+        # The pass follows the undo: the paper whose change was taken back is
+        # reviewed again, from where it is shown.
         paper_id = change.paper_ids[0] if len(change.paper_ids) == 1 else None
         if paper_id is not None:
             self.decisions.pop(paper_id, None)
@@ -237,27 +176,13 @@ class TriageScreen(PaperScreen, inherit_bindings=False):
             self._move_to(self.positions[paper_id])
         else:
             self._show_progress()  # a step of the list before triage (all marked seen) was undone
-        left = len(library.undo)
-        more = f" ({left} more to undo)" if left else ""
-        self.notify(f"Undone: {change.notice()}{more}", markup=False, timeout=3)
 
     # opening a paper's page is seeing it ----------------------------------------
     def action_open_browser(self) -> None:
         super().action_open_browser()
-        self._opened_paper()
-
-    @work(group="write")
-    async def _opened_paper(self) -> None:
         paper_id = self.current_paper_id()
-        if paper_id is None:
-            return
-        library = self.library
-        try:
-            await in_writer(lambda: library.mark_seen(library.paper(paper_id)))
-        except PapersError as error:
-            self.notify(str(error), severity="error", markup=False)
-            return
-        self.paper_changed(paper_id)
+        if paper_id is not None:
+            self.mark_seen(paper_id)
 
     def action_done(self) -> None:
         self.notify(self.summary(), title="Quick triage", markup=False, timeout=6)
