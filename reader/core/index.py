@@ -804,7 +804,7 @@ def _commit_merge(
                     unmerge_words(words, reader, since)
                 finally:
                     reader.close()
-        save_merged_words(index_dir, merged.segment_id(), words)
+        save_merged_words(index_dir, merged.segment_id(), words, merged.doc_count())
         generation = current.generation + 1
         catalog.begin()
         catalog.set_meta(_MERGED, str(generation))

@@ -494,7 +494,7 @@ def _segment_words(leaf: IndexReader, folder: Path | None) -> Vocabulary:
         with contextlib.suppress(OSError):
             os.utime(vocabulary_path(folder / "segments", key))  # in use: among the newest, kept
         return kept
-    words = Vocabulary(_stored_words(leaf))
+    words = Vocabulary(_stored_words(leaf), papers=leaf.doc_count())
     if folder is not None and name:
         with contextlib.suppress(OSError):
             save_vocabulary(folder / "segments", key, words, keep=SEGMENT_FILES)
@@ -534,17 +534,20 @@ def _key_of_segment(segment_id: str) -> int:
 # replaces, so nobody reads the merged papers' text again.
 def words_to_merge(leaf: IndexReader, index_dir: Path) -> Counter[str]:
     """The words of a segment a merge is about to replace, to add up into
-    the merged segment's list: its kept list; read from its stored text when
-    there is none, or when the segment has deleted papers (a kept list
-    counts the papers live when it was read, and is not told of deletions
-    since). A merge takes small segments only, so such a read costs
-    milliseconds; papers deleted while the merge runs are taken away by
-    `unmerge_words`. The sum then counts exactly the merged segment's papers."""
-    if not leaf.has_deletions():
-        kept = load_vocabulary(vocabulary_folder(index_dir) / "segments", _segment_key(leaf))
-        if kept is not None:
-            return Counter(dict(zip(kept.words, kept.counts, strict=True)))
-    return _stored_words(leaf)
+    the merged segment's list, so that the sum counts exactly its live
+    papers. A kept list counts the papers live when it was read (its
+    `papers`) and is not told of deletions since: when it was read before
+    any, the deleted papers' words are taken out (a few papers); when it was
+    read between two, or there is none, the segment's text is read again (a
+    merge takes small segments only: milliseconds). Papers deleted while
+    the merge runs are taken out by `unmerge_words`."""
+    kept = load_vocabulary(vocabulary_folder(index_dir) / "segments", _segment_key(leaf))
+    if kept is None or kept.papers not in (leaf.doc_count(), leaf.doc_count_all()):
+        return _stored_words(leaf)
+    counts = Counter(dict(zip(kept.words, kept.counts, strict=True)))
+    if kept.papers != leaf.doc_count():
+        unmerge_words(counts, leaf, (number for number in range(leaf.doc_count_all()) if leaf.is_deleted(number)))
+    return counts
 
 
 def unmerge_words(counts: Counter[str], leaf: IndexReader, numbers: Iterable[int]) -> None:
@@ -556,7 +559,7 @@ def unmerge_words(counts: Counter[str], leaf: IndexReader, numbers: Iterable[int
         del counts[word]
 
 
-def save_merged_words(index_dir: Path, segment_id: str, counts: Counter[str]) -> None:
+def save_merged_words(index_dir: Path, segment_id: str, counts: Counter[str], papers: int) -> None:
     """Keep the word list of a merged segment, before the generation that
     holds it is committed (a search of it then never reads its text).
     Best effort: without it, the segment's text is read when needed."""
@@ -564,7 +567,7 @@ def save_merged_words(index_dir: Path, segment_id: str, counts: Counter[str]) ->
         save_vocabulary(
             vocabulary_folder(index_dir) / "segments",
             _key_of_segment(segment_id),
-            Vocabulary(counts),
+            Vocabulary(counts, papers),
             keep=SEGMENT_FILES,
         )
 

@@ -102,7 +102,7 @@ def test_the_merged_word_list_adds_up_the_lists_it_replaces(many_parts: tuple[Li
     key = int(marked.stem.removeprefix("vocabulary-"))
     kept = load_vocabulary(segments, key)
     assert kept is not None
-    save_vocabulary(segments, key, Vocabulary(as_dict(kept) | {"zzmarked": 1}), keep=100)
+    save_vocabulary(segments, key, Vocabulary(as_dict(kept) | {"zzmarked": 1}, kept.papers), keep=100)
     missing.unlink()
     assert library.merge().merged == DUMPS
     written, _fresh = written_vocabulary(library.locations)
@@ -111,27 +111,44 @@ def test_the_merged_word_list_adds_up_the_lists_it_replaces(many_parts: tuple[Li
 
 
 def test_papers_deleted_before_and_during_a_merge_leave_its_words(many_parts: tuple[Library, Path]) -> None:
-    """A changed dump deletes its old papers: the merged list counts only
-    the papers still there, whether the change came before the merge or
-    while it ran."""
+    """Changed dumps delete their old papers: the merged list counts only
+    the papers still there, whether a segment's list was read before its
+    deletions, between two of them, or the change came while the merge ran."""
     library, folder = many_parts
-    first, second = sorted(folder.glob("*.txt"))[:2]
-    before_title = first.read_text(encoding="utf-8").split("\n\n")[3]
-    first.write_text(first.read_text(encoding="utf-8").replace(before_title, "Quokkas Everywhere"))
-    assert library.index().removed == 1
-    during_title = second.read_text(encoding="utf-8").split("\n\n")[3]
+    first, second, third = sorted(folder.glob("*.txt"))[:3]
+
+    def change(dump: Path, paper: int, title: str) -> None:
+        old = dump.read_text(encoding="utf-8").split("\n\n")[3 + 2 * paper]
+        dump.write_text(dump.read_text(encoding="utf-8").replace(old, title), encoding="utf-8")
+        assert library.index().removed == 1
+
+    for kept in (vocabulary_folder(library.locations.index_dir) / "segments").glob("*.bin"):
+        kept.unlink()
+    change(first, 0, "Quokkas Everywhere")  # every list is read again, the first segment's after this
+    change(first, 1, "Wombats Everywhere")  # ... and before this
+    change(second, 0, "Numbats Everywhere")  # the second's before any
 
     def meanwhile(step: Progress) -> None:
-        if step.detail == "saving the merged index" and "Zebras" not in second.read_text(encoding="utf-8"):
-            second.write_text(second.read_text(encoding="utf-8").replace(during_title, "Zebras Crossing"))
-            assert library.index().removed == 1
+        if step.detail == "saving the merged index" and "Zebras" not in third.read_text(encoding="utf-8"):
+            change(third, 0, "Zebras Crossing")
 
     report = library.merge(meanwhile)
     assert report.merged and not report.gave_up
     written, fresh = written_vocabulary(library.locations)
     assert written is not None
     assert as_dict(written) == as_dict(fresh)
-    assert {"quokkas", "zebras"} <= set(written.words)
+    assert {"quokkas", "wombats", "numbats", "zebras"} <= set(written.words)
+
+
+def test_vocabulary_files_say_how_many_papers_they_counted(tmp_path: Path) -> None:
+    save_vocabulary(tmp_path, 1, Vocabulary({"decoding": 5, "model": 7}, papers=9))
+    back = load_vocabulary(tmp_path, 1)
+    assert back is not None and (back.papers, back.words, list(back.counts)) == (9, ["decoding", "model"], [5, 7])
+    # A file written before `papers` was kept still reads ("not known").
+    old = b"papers-vocabulary-1\n" + (2).to_bytes(4, "little") + bytes([5, 0, 0, 0, 7, 0, 0, 0]) + b"decoding\nmodel"
+    (tmp_path / "vocabulary-2.bin").write_bytes(old)
+    back = load_vocabulary(tmp_path, 2)
+    assert back is not None and (back.papers, back.words, list(back.counts)) == (-1, ["decoding", "model"], [5, 7])
 
 
 def test_completions_and_suggestions_work_after_a_merge(many_parts: tuple[Library, Path]) -> None:
