@@ -4,7 +4,7 @@
 
 Works on a copy of an app build (`--cache` is never changed): indexes the
 corpus into it (nothing to do when the build has today's index version),
-searches once so the vocabulary files exist, then adds `--small` new
+searches once so the vocabulary files exist (written afresh), then adds `--small` new
 50-paper dumps, one run each (one small segment each), so that a merge has
 work. Each run copies that state, opens a `Library` and searches (as the
 app does before a merge), merges (`Library.merge`, the app's background
@@ -46,7 +46,9 @@ def prepare(build: Path, dumps: Path, small: int, work: Path) -> Path:
     library = library_at(cache, work)
     locations = [dumps]
     print(library.index(locations).summary(), flush=True)
-    library.search("specu", typing=True)  # writes the vocabulary files a current build has
+    # The word lists as this code writes them (an older build's lack `papers`).
+    shutil.rmtree(cache / "vocabulary", ignore_errors=True)
+    library.search("specu", typing=True)
     for number in range(small):
         locations.append(work / "extra" / str(number))
         new_dump(locations[-1], 3000 + number)
