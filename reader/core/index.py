@@ -25,6 +25,7 @@ import struct
 import time
 import zlib
 from array import array
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -705,18 +706,23 @@ def merge_segments(cache_dir: Path, progress: ProgressCallback | None = None, li
             return MergeReport(segments=len(toc.segments))
         work.mkdir()
         try:
-            merged, documents = _write_merged(storage, toc.schema, chosen, work, progress)
+            merged, documents, words = _write_merged(storage, toc.schema, chosen, work, progress)
             progress(Progress("merge-save", len(chosen), len(chosen), "saving the merged index"))
             with writer_lock(cache_dir, MERGE_WAIT):
-                return _commit_merge(cache_dir, storage, chosen, merged, documents, work)
+                return _commit_merge(cache_dir, storage, chosen, merged, documents, words, work)
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
 
 def _write_merged(
     storage: FileStorage, schema: Schema, chosen: Sequence[Any], work: Path, progress: ProgressCallback
-) -> tuple[Any, int]:
-    """The chosen segments' live documents as one new segment, in `work`."""
+) -> tuple[Any, int, Counter[str]]:
+    """The chosen segments' live documents as one new segment, in `work`;
+    and its words, the sum of theirs (reader/core/search.py)."""
+    from .search import words_to_merge
+
+    index_dir = Path(storage.folder)
+    words: Counter[str] = Counter()
     scratch = FileStorage(str(work), supports_mmap=False).create_index(schema, indexname=INDEX_NAME)
     writer = SegmentWriter(scratch, _lk=False, limitmb=LIMIT_MB)
     documents = 0
@@ -727,6 +733,7 @@ def _write_merged(
             try:
                 writer.add_reader(reader)
                 documents += reader.doc_count()
+                words += words_to_merge(reader, index_dir)
             finally:
                 reader.close()
         merged = writer._finalize_segment()
@@ -735,13 +742,23 @@ def _write_merged(
         if not writer.is_closed:
             writer.cancel()
         raise
-    return merged, documents
+    return merged, documents, words
 
 
 def _commit_merge(
-    cache_dir: Path, storage: FileStorage, chosen: Sequence[Any], merged: Any, documents: int, work: Path
+    cache_dir: Path,
+    storage: FileStorage,
+    chosen: Sequence[Any],
+    merged: Any,
+    documents: int,
+    words: Counter[str],
+    work: Path,
 ) -> MergeReport:
-    """Under the writer lock: replace the chosen segments by the merged one."""
+    """Under the writer lock: replace the chosen segments by the merged one
+    (and its words, the sum of theirs, written first: a search of the new
+    generation never reads the merged papers' text)."""
+    from .search import save_index_vocabulary, save_merged_words, unmerge_words
+
     index_dir = cache_dir / "index"
     current = whoosh.index.TOC.read(storage, INDEX_NAME)
     now = {segment.segment_id(): segment for segment in current.segments}
@@ -762,6 +779,13 @@ def _commit_merge(
                 if number in since:
                     merged.delete_document(base + position)
             base += segment.doc_count_all() - len(before)
+            if since:
+                reader = SegmentReader(storage, current.schema, segment)
+                try:
+                    unmerge_words(words, reader, since)
+                finally:
+                    reader.close()
+        save_merged_words(index_dir, merged.segment_id(), words, merged.doc_count())
         generation = current.generation + 1
         catalog.begin()
         catalog.set_meta(_MERGED, str(generation))
@@ -780,6 +804,9 @@ def _commit_merge(
     index = open_index(index_dir)
     if index is not None:
         write_snapshot(index, index_dir, current.generation)
+        # The same words as the generation before (when nothing was deleted
+        # meanwhile): the first search after the merge loads a file.
+        save_index_vocabulary(index, index_dir)
     return MergeReport(len(chosen), documents, len(segments))
 
 

@@ -469,8 +469,18 @@ def _segment_words(leaf: IndexReader, folder: Path | None) -> Vocabulary:
         with contextlib.suppress(OSError):
             os.utime(vocabulary_path(folder / "segments", key))  # in use: among the newest, kept
         return kept
-    # ~100 us a paper, most of it the regular expression: 10 s for a merged
-    # segment of 100k papers (docs/benchmarks.md says what would avoid it).
+    words = Vocabulary(_stored_words(leaf), papers=leaf.doc_count())
+    if folder is not None and name:
+        with contextlib.suppress(OSError):
+            save_vocabulary(folder / "segments", key, words, keep=SEGMENT_FILES)
+    return words
+
+
+def _stored_words(leaf: IndexReader) -> Counter[str]:
+    """A segment's words counted over its live papers' stored titles and
+    abstracts: ~100 us a paper, most of it the regular expression (10 s for
+    100k papers). A merged segment's words are added up instead
+    (`words_to_merge`)."""
     counts: Counter[str] = Counter()
     live = (
         leaf.all_stored_fields()
@@ -478,16 +488,63 @@ def _segment_words(leaf: IndexReader, folder: Path | None) -> Vocabulary:
         else (leaf.stored_fields(n) for n in range(leaf.doc_count_all()) if not leaf.is_deleted(n))
     )
     for fields in live:
-        counts.update(typed_words(f"{fields.get('title', '')} {fields.get('abstract', '')}"))
-    words = Vocabulary(counts)
-    if folder is not None and name:
-        with contextlib.suppress(OSError):
-            save_vocabulary(folder / "segments", key, words, keep=SEGMENT_FILES)
-    return words
+        counts.update(_paper_words(fields))
+    return counts
+
+
+def _paper_words(fields: dict[str, Any]) -> set[str]:
+    return typed_words(f"{fields.get('title', '')} {fields.get('abstract', '')}")
 
 
 def _segment_key(leaf: IndexReader) -> int:
-    return int.from_bytes(hashlib.blake2b(f"segment {_segment_id(leaf)}".encode(), digest_size=6).digest(), "big")
+    return _key_of_segment(_segment_id(leaf))
+
+
+def _key_of_segment(segment_id: str) -> int:
+    return int.from_bytes(hashlib.blake2b(f"segment {segment_id}".encode(), digest_size=6).digest(), "big")
+
+
+# A background merge (reader/core/index.py `merge_segments`) writes the
+# merged segment's word list as the sum of the lists of the segments it
+# replaces, so nobody reads the merged papers' text again.
+def words_to_merge(leaf: IndexReader, index_dir: Path) -> Counter[str]:
+    """The words of a segment a merge is about to replace, to add up into
+    the merged segment's list, so that the sum counts exactly its live
+    papers. A kept list counts the papers live when it was read (its
+    `papers`) and is not told of deletions since: when it was read before
+    any, the deleted papers' words are taken out (a few papers); when it was
+    read between two, or there is none, the segment's text is read again (a
+    merge takes small segments only: milliseconds). Papers deleted while
+    the merge runs are taken out by `unmerge_words`."""
+    kept = load_vocabulary(vocabulary_folder(index_dir) / "segments", _segment_key(leaf))
+    if kept is None or kept.papers not in (leaf.doc_count(), leaf.doc_count_all()):
+        return _stored_words(leaf)
+    counts = Counter(dict(zip(kept.words, kept.counts, strict=True)))
+    if kept.papers != leaf.doc_count():
+        unmerge_words(counts, leaf, (number for number in range(leaf.doc_count_all()) if leaf.is_deleted(number)))
+    return counts
+
+
+def unmerge_words(counts: Counter[str], leaf: IndexReader, numbers: Iterable[int]) -> None:
+    """Take the words of papers `numbers` of `leaf` (deleted after
+    `words_to_merge` read it) out of `counts`."""
+    for number in numbers:
+        counts.subtract(_paper_words(leaf.stored_fields(number)))
+    for word in [word for word, count in counts.items() if count <= 0]:
+        del counts[word]
+
+
+def save_merged_words(index_dir: Path, segment_id: str, counts: Counter[str], papers: int) -> None:
+    """Keep the word list of a merged segment, before the generation that
+    holds it is committed (a search of it then never reads its text).
+    Best effort: without it, the segment's text is read when needed."""
+    with contextlib.suppress(OSError):
+        save_vocabulary(
+            vocabulary_folder(index_dir) / "segments",
+            _key_of_segment(segment_id),
+            Vocabulary(counts, papers),
+            keep=SEGMENT_FILES,
+        )
 
 
 def typed_words(text: str) -> set[str]:
@@ -521,7 +578,7 @@ def index_vocabulary(reader: IndexReader, index_dir: Path | None) -> Vocabulary:
     """The vocabulary written for this generation; else read from the index
     (0.6 s at 100k papers) and written for the next reader. A generation
     committed by another path than the indexer's batches (a repair, a
-    merge) gets its file so."""
+    merge killed before it wrote the file) gets its file so."""
     if index_dir is None:
         return read_vocabulary(reader)
     key = vocabulary_key(reader)

@@ -29,19 +29,23 @@ from rapidfuzz.distance import OSA
 
 from .atomic import temp_name
 
-MAGIC = b"papers-vocabulary-1\n"
+MAGIC = b"papers-vocabulary-2\n"
+MAGIC_1 = b"papers-vocabulary-1\n"  # before `papers`: still read
 _NAME = re.compile(r"^vocabulary-(\d+)\.bin$")
 # A typo's neighbours are at most this many edits away.
 MAX_EDITS = 2
 
 
 class Vocabulary:
-    """Words in sorted order with their paper counts."""
+    """Words in sorted order with their paper counts; `papers`: how many
+    papers were counted (-1: not known), which tells a segment's word list
+    which of its deletions it has seen (reader/core/search.py)."""
 
-    def __init__(self, counts: Mapping[str, int] | None = None) -> None:
+    def __init__(self, counts: Mapping[str, int] | None = None, papers: int = -1) -> None:
         items = sorted((counts or {}).items())
         self.words: list[str] = [word for word, _count in items]
         self.counts: array[int] = array("I", (min(count, 0xFFFFFFFF) for _word, count in items))
+        self.papers = papers
         self._by_length: dict[int, list[str]] | None = None
 
     def __len__(self) -> int:
@@ -97,22 +101,27 @@ class Vocabulary:
     # files ------------------------------------------------------------------
     def to_bytes(self) -> bytes:
         words = "\n".join(self.words).encode("utf-8")
-        return MAGIC + len(self.words).to_bytes(4, "little") + self.counts.tobytes() + words
+        header = MAGIC + len(self.words).to_bytes(4, "little") + self.papers.to_bytes(8, "little", signed=True)
+        return header + self.counts.tobytes() + words
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Vocabulary:
         """Raises ValueError on a file that is not a whole vocabulary."""
-        if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 4:
+        papers, start = -1, len(MAGIC) + 12
+        if data.startswith(MAGIC) and len(data) >= start:
+            papers = int.from_bytes(data[start - 8 : start], "little", signed=True)
+        elif data.startswith(MAGIC_1) and len(data) >= len(MAGIC_1) + 4:
+            start = len(MAGIC_1) + 4
+        else:
             raise ValueError("not a vocabulary file")
-        start = len(MAGIC) + 4
-        size = int.from_bytes(data[len(MAGIC) : start], "little")
+        size = int.from_bytes(data[len(MAGIC) : len(MAGIC) + 4], "little")
         counts = array("I")
         end = start + size * counts.itemsize
         counts.frombytes(data[start:end])
         words = data[end:].decode("utf-8").split("\n") if size else []
         if len(counts) != size or len(words) != size:
             raise ValueError("a cut vocabulary file")
-        vocabulary = cls()
+        vocabulary = cls(papers=papers)
         vocabulary.words, vocabulary.counts = words, counts
         return vocabulary
 

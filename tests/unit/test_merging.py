@@ -15,7 +15,9 @@ from reader.core.catalog import Catalog
 from reader.core.index import MAX_SEGMENTS, open_index, take_snapshot
 from reader.core.library import Library
 from reader.core.locations import Locations
+from reader.core.search import read_vocabulary, vocabulary_folder, vocabulary_key
 from reader.core.steps import Progress
+from reader.core.vocabulary import Vocabulary, load_vocabulary, save_vocabulary
 
 DUMPS = MAX_SEGMENTS + 4
 
@@ -58,6 +60,113 @@ def assert_generation_file_matches(locations: Locations) -> None:
         list(built.newest_first),
         built.rows,
     )
+
+
+def written_vocabulary(locations: Locations) -> tuple[Vocabulary | None, Vocabulary]:
+    """The vocabulary file of the index's generation (None: not written) and
+    the index's words read afresh from its stored text."""
+    index = open_index(locations.index_dir)
+    assert index is not None
+    with index.reader() as reader:
+        written = load_vocabulary(vocabulary_folder(locations.index_dir), vocabulary_key(reader))
+        return written, read_vocabulary(reader)
+
+
+def as_dict(vocabulary: Vocabulary) -> dict[str, int]:
+    return dict(zip(vocabulary.words, vocabulary.counts, strict=True))
+
+
+def test_a_merge_writes_the_vocabulary_of_its_generation(many_parts: tuple[Library, Path]) -> None:
+    """The first search after a merge loads a file: it reads neither the
+    merged papers' text nor every segment's word list."""
+    library, _folder = many_parts
+    written, fresh = written_vocabulary(library.locations)
+    assert written is not None and len(fresh) > 20
+    assert library.merge().merged == DUMPS
+    written, fresh = written_vocabulary(library.locations)
+    assert written is not None, "the merged generation has its vocabulary file"
+    assert as_dict(written) == as_dict(fresh)
+    # One word list per live segment: the merged one's, the replaced ones gone.
+    segments = vocabulary_folder(library.locations.index_dir) / "segments"
+    (kept,) = segments.glob("vocabulary-*.bin")
+    merged = load_vocabulary(segments, int(kept.stem.removeprefix("vocabulary-")))
+    assert merged is not None and as_dict(merged) == as_dict(fresh)
+
+
+def test_the_merged_word_list_adds_up_the_lists_it_replaces(many_parts: tuple[Library, Path]) -> None:
+    """Kept lists are added up, not read again from the papers' text; a
+    segment whose list is missing is read from its text."""
+    library, _folder = many_parts
+    _written, fresh = written_vocabulary(library.locations)
+    segments = vocabulary_folder(library.locations.index_dir) / "segments"
+    marked, missing = sorted(segments.glob("vocabulary-*.bin"))[:2]
+    key = int(marked.stem.removeprefix("vocabulary-"))
+    kept = load_vocabulary(segments, key)
+    assert kept is not None
+    save_vocabulary(segments, key, Vocabulary(as_dict(kept) | {"zzmarked": 1}, kept.papers), keep=100)
+    missing.unlink()
+    assert library.merge().merged == DUMPS
+    written, _fresh = written_vocabulary(library.locations)
+    assert written is not None
+    assert as_dict(written) == as_dict(fresh) | {"zzmarked": 1}
+
+
+def test_papers_deleted_before_and_during_a_merge_leave_its_words(many_parts: tuple[Library, Path]) -> None:
+    """Changed dumps delete their old papers: the merged list counts only
+    the papers still there, whether a segment's list was read before its
+    deletions, between two of them, or the change came while the merge ran."""
+    library, folder = many_parts
+    first, second, third = sorted(folder.glob("*.txt"))[:3]
+
+    def change(dump: Path, paper: int, title: str) -> None:
+        old = dump.read_text(encoding="utf-8").split("\n\n")[3 + 2 * paper]
+        dump.write_text(dump.read_text(encoding="utf-8").replace(old, title), encoding="utf-8")
+        assert library.index().removed == 1
+
+    for kept in (vocabulary_folder(library.locations.index_dir) / "segments").glob("*.bin"):
+        kept.unlink()
+    change(first, 0, "Quokkas Everywhere")  # every list is read again, the first segment's after this
+    change(first, 1, "Wombats Everywhere")  # ... and before this
+    change(second, 0, "Numbats Everywhere")  # the second's before any
+
+    def meanwhile(step: Progress) -> None:
+        if step.detail == "saving the merged index" and "Zebras" not in third.read_text(encoding="utf-8"):
+            change(third, 0, "Zebras Crossing")
+
+    report = library.merge(meanwhile)
+    assert report.merged and not report.gave_up
+    written, fresh = written_vocabulary(library.locations)
+    assert written is not None
+    assert as_dict(written) == as_dict(fresh)
+    assert {"quokkas", "wombats", "numbats", "zebras"} <= set(written.words)
+
+
+def test_vocabulary_files_say_how_many_papers_they_counted(tmp_path: Path) -> None:
+    save_vocabulary(tmp_path, 1, Vocabulary({"decoding": 5, "model": 7}, papers=9))
+    back = load_vocabulary(tmp_path, 1)
+    assert back is not None and (back.papers, back.words, list(back.counts)) == (9, ["decoding", "model"], [5, 7])
+    # A file written before `papers` was kept still reads ("not known").
+    old = b"papers-vocabulary-1\n" + (2).to_bytes(4, "little") + bytes([5, 0, 0, 0, 7, 0, 0, 0]) + b"decoding\nmodel"
+    (tmp_path / "vocabulary-2.bin").write_bytes(old)
+    back = load_vocabulary(tmp_path, 2)
+    assert back is not None and (back.papers, back.words, list(back.counts)) == (-1, ["decoding", "model"], [5, 7])
+
+
+def test_completions_and_suggestions_work_after_a_merge(many_parts: tuple[Library, Path]) -> None:
+    library, _folder = many_parts
+    _written, fresh = written_vocabulary(library.locations)
+    word = max((word for word in fresh.words if len(word) >= 7 and word.isalpha()), key=fresh.count)
+    typo = word[:2] + word[3] + word[2] + word[4:]  # two letters swapped
+    half = word[:4]
+
+    def answers(reader: Library) -> tuple[list[str], list[str], list[str]]:
+        return sorted(reader.search(half, typing=True).ids), sorted(reader.search(word).ids), reader.suggest(typo)
+
+    expected = answers(library)
+    assert expected[0] and set(expected[1]) <= set(expected[0]) and expected[2][0] == word
+    assert library.merge().merged == DUMPS
+    assert answers(library) == expected
+    assert answers(Library(library.locations)) == expected
 
 
 def test_a_small_commit_does_not_merge(many_parts: tuple[Library, Path]) -> None:
