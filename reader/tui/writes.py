@@ -11,7 +11,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+from ..core.errors import PapersError
+
+if TYPE_CHECKING:
+    from ..core.library import Library
 
 T = TypeVar("T")
 
@@ -22,3 +27,12 @@ async def in_writer(write: Callable[[], T]) -> T:
     """Run `write` on the writer thread; await it from an async worker (a
     cancelled worker stops waiting, but a write once started completes)."""
     return await asyncio.wrap_future(_WRITER.submit(write))
+
+
+async def mark_seen_in_writer(library: Library, paper_id: str) -> PapersError | None:
+    """Mark a paper seen on the writer thread; the error if it could not be."""
+    try:
+        await in_writer(lambda: library.mark_seen(library.paper(paper_id)))
+    except PapersError as error:
+        return error
+    return None

@@ -17,7 +17,7 @@ from ...core.errors import PapersError
 from ...core.library import Library
 from ...core.text import printable
 from ..widgets.paper_view import Detail, PaperView, read_detail
-from ..writes import in_writer
+from ..writes import mark_seen_in_writer
 from .paper_screen import PaperScreen
 
 if TYPE_CHECKING:
@@ -80,10 +80,8 @@ class OnePaperScreen(PaperScreen):
     @work(group="write")
     async def mark_seen(self, paper_id: str) -> None:
         """Mark a paper seen (on the writer thread), then redraw it if it is still shown."""
-        library = self.library
-        try:
-            await in_writer(lambda: library.mark_seen(library.paper(paper_id)))
-        except PapersError as error:
+        error = await mark_seen_in_writer(self.library, paper_id)
+        if error is not None:
             self.notify(str(error), severity="error", markup=False)
             return
         self.paper_changed(paper_id)

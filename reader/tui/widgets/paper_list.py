@@ -33,7 +33,7 @@ from ...core.library import Library
 from ...core.models import UserState
 from ...core.text import printable
 from ...core.triage import is_repeat
-from ..writes import in_writer
+from ..writes import in_writer, mark_seen_in_writer
 from .paper_view import Detail, PaperView, read_detail
 from .result_list import ResultList, Row
 
@@ -521,10 +521,8 @@ class PaperList(Vertical):
     @work(group="write")
     async def _mark_seen(self, paper_id: str) -> None:
         """A paper shown in the detail pane is seen (after a short look)."""
-        library = self.library
-        try:
-            await in_writer(lambda: library.mark_seen(library.paper(paper_id)))
-        except PapersError as error:
+        error = await mark_seen_in_writer(self.library, paper_id)
+        if error is not None:
             self.notify(str(error), severity="error", markup=False)
             return
         self.refresh_papers([paper_id])
