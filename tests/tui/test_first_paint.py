@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from textual.widgets._footer import FooterKey
+
 from reader.core.library import Library
 from reader.core.locations import Locations
 from reader.core.views import Filter, Sort
@@ -85,3 +87,21 @@ print(json.dumps({"rows": len(early[1]) if early else 0, "heavy": heavy, "parser
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120)
     found = json.loads(done.stdout)
     assert found == {"rows": 24, "heavy": [], "parsers": []}
+
+
+async def test_the_footer_is_rebuilt_only_when_its_keys_change(make_app: MakeApp) -> None:
+    """Textual's footer rebuilt every key on each cursor move (a bindings
+    update): a third of the time to the first screen."""
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        keys = list(screen.query(FooterKey))
+        assert keys
+        await pilot.press("j", "j", "k")
+        await settle(pilot)
+        assert list(screen.query(FooterKey)) == keys  # the same widgets: nothing rebuilt
+        await pilot.press("slash")  # the search bar has keys of its own
+        await settle(pilot)
+        typing = {key.description for key in screen.query(FooterKey)}
+        assert list(screen.query(FooterKey)) != keys and typing != {key.description for key in keys}

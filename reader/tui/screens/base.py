@@ -16,10 +16,10 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.screen import Screen
 from textual.types import IgnoreReturnCallbackType
-from textual.widgets import Footer
 
 from ...core.library import Library
 from ..commands import BY_ACTION, Command
+from ..widgets.footer import Footer
 
 NARROW_FOOTER = 100
 

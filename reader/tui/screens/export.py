@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Footer, Input, Label, RadioButton, RadioSet, Select
+from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Select
 from textual.worker import get_current_worker
 
 from ...core.atomic import write_atomic
@@ -21,6 +21,7 @@ from ...core.export import FORMAT_NAMES, Options, Scope, get_format
 from ...core.library import Library
 from ...core.text import printable
 from ...core.views import SORTS, Sort, sort_named
+from ..widgets.footer import Footer
 from .confirm import ConfirmScreen
 
 SCOPE_LABELS = {

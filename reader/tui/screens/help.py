@@ -10,11 +10,12 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ...core.query_terms import EXAMPLES
 from ...core.text import printable
 from ..commands import MAIN_COMMANDS, NAVIGATION_HELP, READING_COMMANDS, TRIAGE_COMMANDS, Command
+from ..widgets.footer import Footer
 
 QUERY_HELP: tuple[tuple[str, str], ...] = (
     ("kv cache", "both words (stemmed: serving finds serve)"),

@@ -23,7 +23,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import var
 from textual.timer import Timer
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from ...core.config import SavedView, last_view, remember_view
@@ -37,6 +37,7 @@ from ...core.triage import day_summary, dump_days, new_first, new_summary, step_
 from ...core.undo import SeenMany
 from ...core.views import FILTERS, SORTS, Filter, Sort
 from ..commands import MAIN_COMMANDS, PAPER_COMMANDS, QUIT
+from ..widgets.footer import Footer
 from ..widgets.paper_list import Listing, PaperList, Preview, Source, first_rows
 from ..widgets.result_list import ResultList, Row
 from ..widgets.search_bar import SearchBar

@@ -6,10 +6,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
-from textual.widgets import Footer
 
 from ...core.library import Library
 from ..commands import PAPER_COMMANDS, QUIT, READING_COMMANDS, Command
+from ..widgets.footer import Footer
 from ..widgets.paper_view import PaperView
 from .one_paper import OnePaperScreen
 

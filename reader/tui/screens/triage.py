@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import ComposeResult
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ...core.errors import PapersError
 from ...core.library import Library
 from ...core.undo import Change, SeenMany
 from ..commands import PAPER_COMMANDS, TRIAGE_COMMANDS, Command
+from ..widgets.footer import Footer
 from ..widgets.paper_view import PaperView
 from ..writes import in_writer
 from .one_paper import OnePaperScreen
