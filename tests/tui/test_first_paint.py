@@ -8,10 +8,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from textual.widgets._footer import FooterKey
 
+from reader.core.errors import PapersError
 from reader.core.library import Library
 from reader.core.locations import Locations
 from reader.core.views import Filter, Sort
@@ -105,3 +108,36 @@ async def test_the_footer_is_rebuilt_only_when_its_keys_change(make_app: MakeApp
         await settle(pilot)
         typing = {key.description for key in screen.query(FooterKey)}
         assert list(screen.query(FooterKey)) != keys and typing != {key.description for key in keys}
+
+
+def _failing(message: str) -> Callable[[Library], Any]:
+    def fail(_library: Library) -> Any:
+        raise PapersError(message)
+
+    return fail
+
+
+async def test_a_preview_that_fails_leaves_the_search_to_answer(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        papers = main_screen(app).paper_list
+        papers.results.set_ids([])
+        papers.load(search_source(DEFAULT), preview=_failing("the store could not be read"))
+        await settle(pilot)
+        assert len(papers.results.ids) == 160
+
+
+async def test_a_search_that_fails_after_its_preview_still_shows_the_paper(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        papers = main_screen(app).paper_list
+        await pilot.press("j", "j")  # the preview puts the cursor back on the first paper
+        await settle(pilot)
+        preview = first_view_preview(DEFAULT)
+        assert preview is not None
+        papers.load(_failing("no such query"), preview=preview)
+        await settle(pilot)
+        assert len(papers.results.ids) == 160  # the preview stays
+        assert papers.detail is not None and papers.detail.paper.id == papers.results.current

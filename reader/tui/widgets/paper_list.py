@@ -12,6 +12,7 @@ come back as messages, dropped when their worker was cancelled.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -303,18 +304,25 @@ class PaperList(Vertical):
     @on(Failed)
     def _failed(self) -> None:
         self._done()  # the message goes on to the screen, which says why
+        if self._previewed is not None:
+            self._previewed = None  # the preview stays on screen: its paper is read now
+            self.show(self.results.current)
 
     @work(thread=True, exclusive=True, group="list")
     def _list(self, source: Source, keep: str | None, height: int, preview: Preview | None = None) -> None:
         """Run the source and fetch the first rows; a newer load cancels this one."""
         worker = get_current_worker()
-        try:
+        early = None
+        with contextlib.suppress(PapersError):  # no preview then: the source says what is wrong
             early = preview(self.library) if preview is not None else None
-            if early is not None and not worker.is_cancelled:
-                painted = threading.Event()
-                self.post_message(self._Loaded(early[0], early[1], keep, painted))
-                # Opening the index would share the CPU with painting the preview.
-                painted.wait(PREVIEW_PAINT_WAIT)
+        if early is not None and not worker.is_cancelled:
+            painted = threading.Event()
+            self.post_message(self._Loaded(early[0], early[1], keep, painted))
+            # Opening the index would share the CPU with painting the preview.
+            painted.wait(PREVIEW_PAINT_WAIT)
+        if worker.is_cancelled:
+            return
+        try:
             listing = source(self.library)
             rows = read_rows(self.library, _around(listing.ids, keep, height), listing.parsed)
         except PapersError as problem:
