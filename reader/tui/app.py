@@ -20,6 +20,7 @@ from ..core.text import printable
 from .commands import MAIN_COMMANDS
 from .keynames import RESERVED_KEYS, textual_key_name
 from .screens.main import MainScreen
+from .writes import finish_writes
 
 STYLES = resource_dir("styles") / "papers.tcss"
 
@@ -100,6 +101,8 @@ def run_app(library: Library, notices: Sequence[str] = ()) -> int:
         app.run()
     finally:
         # The screen is gone: this visit is over, and what the library holds now was known to it.
+        with contextlib.suppress(TimeoutError):
+            finish_writes()  # a visit begun just before the app closed is ended, not left open
         with contextlib.suppress(PapersError):
             library.end_visit()
     return app.return_code or 0

@@ -23,6 +23,12 @@ T = TypeVar("T")
 _WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="papers-write")
 
 
+def finish_writes(timeout: float = 30.0) -> None:
+    """Wait until the writes already asked for are done (they run in order):
+    the app's visit is ended after them, never before the one that began it."""
+    _WRITER.submit(lambda: None).result(timeout)
+
+
 async def in_writer(write: Callable[[], T]) -> T:
     """Run `write` on the writer thread; await it from an async worker (a
     cancelled worker stops waiting, but a write once started completes)."""

@@ -241,7 +241,7 @@ class MainScreen(PaperListScreen):
         self.matched: int | str = 0  # how many papers it found: a number, or "about N" until counted
         self._search_timer: Timer | None = None
         self._index_after_first_list = False
-        self._visit_begun = False  # this opening is recorded once the first list is shown
+        self._visit_begun = False  # this opening is recorded once a first list is on screen
         self.new_summary = ""  # "3 new since Mar 13 09:12"
         self._stop_watching = threading.Event()
         self._index_again = False  # saves changed while an index run was going
@@ -408,10 +408,11 @@ class MainScreen(PaperListScreen):
 
     @on(PaperList.Listed)
     def listed(self, event: PaperList.Listed) -> None:
+        # The first list on screen (a preview too) makes this opening a visit,
+        # recorded once it is painted; the index check waits for the real list.
+        self.call_after_refresh(self._begin_visit_once)
         if not event.preview:
-            # After the first real list: this work would slow the first paint.
-            self._start_index_once()
-            self._begin_visit_once()
+            self._start_index_once()  # after the first real list: it would slow the first paint
         listing = event.listing
         self.total = listing.total
         self.matched = listing.matched if listing.exact else about(listing.matched)
