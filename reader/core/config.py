@@ -20,7 +20,7 @@ import json
 import os
 import re
 import tomllib
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -138,6 +138,7 @@ def check_keys(
     defaults: Mapping[str, str],
     reserved: Mapping[str, str],
     key_name: KeyName,
+    known: Sequence[str] | None = None,
 ) -> tuple[dict[str, str], list[str]]:
     """The key bindings that can be used, and a line per one that cannot.
 
@@ -145,14 +146,19 @@ def check_keys(
     that no command may take (moving in the list, the palette) to what they
     do. A binding is left out (its command keeps its default key) when the
     key string is wrong, the command is unknown, or a key would be taken
-    from navigation or from another command that keeps it.
+    from navigation or from another command that keeps it. `known`: every
+    command (defaults are one screen's); one of another screen is skipped.
     """
     where = config.where()
     problems: list[str] = []
     wanted: dict[str, list[str]] = {}
+    commands = list(defaults) if known is None else list(known)
     for command, text in config.keys.items():
         if command not in defaults:
-            problems.append(f"{where}: [keys] {command!r} is not a command (commands: {', '.join(defaults)}); ignored")
+            if command not in commands:
+                problems.append(
+                    f"{where}: [keys] {command!r} is not a command (commands: {', '.join(commands)}); ignored"
+                )
             continue
         keys, reason = parse_keys(text, key_name)
         if reason:

@@ -17,12 +17,35 @@ from ..core.errors import PapersError
 from ..core.library import Library
 from ..core.locations import resource_dir
 from ..core.text import printable
-from .commands import MAIN_COMMANDS
+from .commands import MAIN_COMMANDS, PAPER_COMMANDS, QUIT, READING_COMMANDS, Command
 from .keynames import RESERVED_KEYS, textual_key_name
 from .screens.main import MainScreen
 from .writes import finish_writes
 
 STYLES = resource_dir("styles") / "papers.tcss"
+
+
+# Each screen's keys are checked among the commands that screen offers: a key
+# is refused only where two of its commands would share it.
+KEY_SCREENS: tuple[tuple[Command, ...], ...] = (MAIN_COMMANDS, (*READING_COMMANDS[:2], *PAPER_COMMANDS, QUIT))
+
+
+def usable_keys(config: Config) -> tuple[dict[str, str], list[str]]:
+    """The config's key bindings every screen can take, and a line per one that cannot."""
+    known = list(dict.fromkeys(command.id for screen in KEY_SCREENS for command in screen))
+    keymap: dict[str, str] = {}
+    refused: set[str] = set()
+    problems: list[str] = []
+    for number, screen in enumerate(KEY_SCREENS):
+        defaults = {command.id: command.key for command in screen}
+        # Unknown commands are reported once, by the first screen's check.
+        everything = known if number == 0 else [*known, *config.keys]
+        accepted, found = check_keys(config, defaults, RESERVED_KEYS, textual_key_name, everything)
+        keymap.update(accepted)
+        refused.update(command for command in config.keys if command in defaults and command not in accepted)
+        problems.extend(problem for problem in found if problem not in problems)
+    # Textual's key map is one for all screens: a binding one screen refused is left out everywhere.
+    return {command: keys for command, keys in keymap.items() if command not in refused}, problems
 
 
 class PapersApp(App[None]):
@@ -45,8 +68,7 @@ class PapersApp(App[None]):
         self.config = config if config is not None else Config.load(library.locations.config_path)
         self.index_on_start = index_on_start
         # A wrong setting is reported and left out, never fatal.
-        defaults = {command.id: command.key for command in MAIN_COMMANDS}
-        self.keymap, problems = check_keys(self.config, defaults, RESERVED_KEYS, textual_key_name)
+        self.keymap, problems = usable_keys(self.config)
         self.startup_notices = [*notices, *self.config.problems, *problems]
 
     def on_mount(self) -> None:

@@ -10,7 +10,7 @@ from textual.widgets import Input, Static, TextArea
 from reader.core.config import Config
 from reader.core.locations import Locations
 from reader.core.views import Filter, Sort
-from reader.tui.app import PapersApp
+from reader.tui.app import PapersApp, usable_keys
 from reader.tui.screens.confirm import ConfirmScreen
 from reader.tui.screens.help import HelpScreen
 from reader.tui.screens.note import NoteEditor
@@ -398,3 +398,32 @@ async def test_the_app_can_be_made_with_no_arguments_for_textual_devtools(isolat
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert app.screen.__class__.__name__ == "MainScreen"
+
+
+async def test_the_reading_keys_can_be_rebound_in_config(make_app: MakeApp) -> None:
+    # The README names next_paper and previous_paper among the commands to rebind.
+    app = make_app(config=Config(keys={"next_paper": "N", "previous_paper": "P", "star": "x", "export": "e"}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert not app.startup_notices  # every binding was taken
+        ids = list(main_screen(app).results.ids)
+        await pilot.press("enter")  # read the first paper
+        await settle(pilot)
+        reading = app.screen
+        assert isinstance(reading, ReadingScreen)
+        await pilot.press("N")
+        await settle(pilot)
+        assert reading.current_paper_id() == ids[1]
+        await pilot.press("P")
+        await settle(pilot)
+        assert reading.current_paper_id() == ids[0]
+        await pilot.press("x")  # star, rebound, works in the reading view too
+        await settle(pilot)
+        assert ids[0] in app.library.store.starred()
+
+
+def test_a_reading_key_another_reading_command_keeps_is_refused() -> None:
+    keymap, problems = usable_keys(Config(keys={"next_paper": "n", "previous_paper": "d"}))
+    # n is the note's key in the reading view; d (the detail pane's) is free there.
+    assert keymap == {"previous_paper": "d"}
+    assert len(problems) == 1 and "next_paper = 'n'" in problems[0] and "'note'" in problems[0]
