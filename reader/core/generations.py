@@ -193,10 +193,6 @@ class FirstView:
     total: int
 
 
-def first_view(index_dir: Path) -> FirstView | None:
-    """The default view of the newest generation on disk, from its file
-    alone; None if there is no index or no file for it (yet)."""
-    snapshot = read(index_dir, latest_generation(index_dir))
-    if snapshot is None:
-        return None
+def first_view(snapshot: Snapshot) -> FirstView:
+    """The default view of a generation, from its file alone."""
     return FirstView(snapshot.generation, tuple(snapshot.newest_first_ids()), tuple(snapshot.rows), snapshot.total)

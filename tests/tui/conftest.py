@@ -30,6 +30,12 @@ async def settle(pilot: Pilot[None], delay: float = 0.25) -> None:
     await pilot.pause()
 
 
+async def press(pilot: Pilot[None], *keys: str) -> None:
+    """Press keys, then let the app finish what they started."""
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
 def main_screen(app: PapersApp) -> MainScreen:
     screen = app.screen
     assert isinstance(screen, MainScreen), type(screen)

@@ -16,9 +16,9 @@ from reader.core.triage import appearance_line
 from reader.tui.app import PapersApp
 from reader.tui.screens.triage import TriageScreen
 from reader.tui.widgets.paper_view import PaperView
-from tests.tui.conftest import burst, main_screen, settle
-from tests.tui.test_triage_flows import MORNING, yesterday_then_a_new_dump
-from tests.tui.test_worker_rule import handles_on_this_thread, marks, until, write_lock_held
+from tests.tui.conftest import burst, main_screen, press, settle
+from tests.tui.test_triage_flows import MORNING, morning_app, yesterday_then_a_new_dump
+from tests.tui.test_worker_rule import handles_on_this_thread, marks, release, until, write_lock_held
 
 LOOK = 0.6  # longer than the look that marks a paper chosen in the main list seen
 
@@ -63,17 +63,15 @@ async def open_day(app: PapersApp, pilot: Pilot[None]) -> list[str]:
 
 
 async def test_a_whole_pass_with_keep_skip_and_undo(isolated_dirs: Locations, dumps: Path) -> None:
-    library = yesterday_then_a_new_dump(isolated_dirs, dumps)
-    app = PapersApp(library, config=Config(), index_on_start=False)
-    store = library.store
+    app = morning_app(isolated_dirs, dumps)
+    store = app.library.store
     async with app.run_test(size=(120, 40)) as pilot:
         first, second, third = await open_day(app, pilot)
-        titles = {pid: paper.title for pid, paper in library.papers([first, second, third]).items()}
-        await pilot.press("t")
-        await settle(pilot)
+        titles = {pid: paper.title for pid, paper in app.library.papers([first, second, third]).items()}
+        await press(pilot, "t")
         assert "1 / 3" in progress(app)
         assert titles[first] in shown(app)
-        papers = library.papers([first, second, third])
+        papers = app.library.papers([first, second, third])
         assert_shows(app, papers[first])
         await pilot.press("s")  # keep: starred, seen, on to the next
         await settle(pilot)
@@ -100,15 +98,13 @@ async def test_a_whole_pass_with_keep_skip_and_undo(isolated_dirs: Locations, du
 
         await pilot.press("x")
         await pilot.press("s")
-        await pilot.press("s")
-        await settle(pilot)
+        await press(pilot, "s")
         assert "end of the list" in progress(app)
         assert "3 reviewed: 2 kept, 1 skipped" in shown(app)
         assert store.starred().keys() == {second, third}
         assert {first, second, third} <= store.seen()
 
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         screen = main_screen(app)
         assert any("3 reviewed: 2 kept, 1 skipped" in text for text in toasts(app))
         assert screen.results.current == third  # the last paper reviewed
@@ -123,11 +119,10 @@ async def test_a_whole_pass_with_keep_skip_and_undo(isolated_dirs: Locations, du
 
 
 async def test_showing_a_paper_in_triage_does_not_make_it_seen(isolated_dirs: Locations, dumps: Path) -> None:
-    library = yesterday_then_a_new_dump(isolated_dirs, dumps)
-    app = PapersApp(library, config=Config(), index_on_start=False)
+    app = morning_app(isolated_dirs, dumps)
     async with app.run_test(size=(120, 40)) as pilot:
         ids = await open_day(app, pilot)
-        unseen_before = set(ids) - library.store.seen()
+        unseen_before = set(ids) - app.library.store.seen()
         await pilot.press("t")
         await settle(pilot, LOOK)
         await pilot.press("j", "space", "G")  # reading it to its end is not deciding on it
@@ -136,24 +131,21 @@ async def test_showing_a_paper_in_triage_does_not_make_it_seen(isolated_dirs: Lo
         await settle(pilot, LOOK)
         assert main_screen(app).results.current == ids[0]
         assert "0 reviewed: 0 kept, 0 skipped; 3 left" in toasts(app)[-1]
-        assert set(ids) - library.store.seen() == unseen_before  # not by triage, nor by the cursor put back
+        assert set(ids) - app.library.store.seen() == unseen_before  # not by triage, nor by the cursor put back
 
 
 async def test_esc_midway_keeps_the_place_and_t_goes_on_from_it(isolated_dirs: Locations, dumps: Path) -> None:
-    library = yesterday_then_a_new_dump(isolated_dirs, dumps)
-    app = PapersApp(library, config=Config(), index_on_start=False)
+    app = morning_app(isolated_dirs, dumps)
     async with app.run_test(size=(120, 40)) as pilot:
         first, second, third = await open_day(app, pilot)
-        await pilot.press("t")
-        await settle(pilot)
-        await pilot.press("s")
-        await settle(pilot)
+        await press(pilot, "t")
+        await press(pilot, "s")
         await pilot.press("escape")
         await settle(pilot, LOOK)
         screen = main_screen(app)
         assert "1 reviewed: 1 kept, 0 skipped; 2 left" in toasts(app)[-1]
         assert screen.results.current == second
-        assert second not in library.store.seen() and third not in library.store.seen()
+        assert second not in app.library.store.seen() and third not in app.library.store.seen()
         assert screen.results._rows[first].starred
 
         await pilot.press("t")  # on from where the pass stopped
@@ -162,44 +154,35 @@ async def test_esc_midway_keeps_the_place_and_t_goes_on_from_it(isolated_dirs: L
         await pilot.press("b")  # back one paper: shown again, nothing changes
         await settle(pilot)
         assert "1 / 3" in progress(app)
-        assert first in library.store.starred()
-        await pilot.press("escape")
-        await settle(pilot)
+        assert first in app.library.store.starred()
+        await press(pilot, "escape")
         assert main_screen(app).results.current == first
 
 
 async def test_opening_the_page_in_triage_marks_it_seen(isolated_dirs: Locations, dumps: Path, browser: Path) -> None:
-    library = yesterday_then_a_new_dump(isolated_dirs, dumps)
-    app = PapersApp(library, config=Config(), index_on_start=False)
+    app = morning_app(isolated_dirs, dumps)
     async with app.run_test(size=(120, 40)) as pilot:
         first, _second, _third = await open_day(app, pilot)
-        await pilot.press("t")
-        await settle(pilot)
-        assert first not in library.store.seen()
-        await pilot.press("o")
-        await settle(pilot)
+        await press(pilot, "t")
+        assert first not in app.library.store.seen()
+        await press(pilot, "o")
         assert browser.read_text().strip()  # the page was handed to the browser
-        assert first in library.store.seen()
+        assert first in app.library.store.seen()
         assert "1 / 3" in progress(app)  # opened, not moved past
 
 
 async def test_a_note_written_in_triage_is_shown_and_undone(isolated_dirs: Locations, dumps: Path) -> None:
-    library = yesterday_then_a_new_dump(isolated_dirs, dumps)
-    app = PapersApp(library, config=Config(), index_on_start=False)
+    app = morning_app(isolated_dirs, dumps)
     async with app.run_test(size=(80, 24)) as pilot:
         first, _second, _third = await open_day(app, pilot)
-        await pilot.press("t")
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
-        await pilot.press(*"read later", "ctrl+s")
-        await settle(pilot)
-        assert (note := library.store.note(first)) is not None and note.text == "read later"
+        await press(pilot, "t")
+        await press(pilot, "n")
+        await press(pilot, *"read later", "ctrl+s")
+        assert (note := app.library.store.note(first)) is not None and note.text == "read later"
         assert "read later" in shown(app)
-        assert first not in library.store.seen()  # a note is not moving past
-        await pilot.press("u")
-        await settle(pilot)
-        assert library.store.note(first) is None
+        assert first not in app.library.store.seen()  # a note is not moving past
+        await press(pilot, "u")
+        assert app.library.store.note(first) is None
         assert isinstance(triage_screen(app).focused, PaperView)
 
 
@@ -211,8 +194,7 @@ def test_the_summary_counts() -> None:
 
 
 async def test_the_new_papers_triaged_stay_listed_and_the_count_drops(isolated_dirs: Locations, dumps: Path) -> None:
-    library = yesterday_then_a_new_dump(isolated_dirs, dumps)
-    app = PapersApp(library, config=Config(), index_on_start=False)
+    app = morning_app(isolated_dirs, dumps)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = main_screen(app)
         screen.query_one("#search", Input).value = "is:new"
@@ -221,13 +203,10 @@ async def test_the_new_papers_triaged_stay_listed_and_the_count_drops(isolated_d
         new = list(screen.results.ids)
         assert len(new) == 2
         assert "2 new since" in str(screen.query_one("#status", Static).render())
-        await pilot.press("t")
-        await settle(pilot)
-        await pilot.press("s", "x")
-        await settle(pilot)
+        await press(pilot, "t")
+        await press(pilot, "s", "x")
         assert "2 reviewed: 1 kept, 1 skipped" in shown(app)
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert screen.results.ids == new  # no longer new, still on screen until the next search
         assert screen.results.current == new[-1]
         assert screen.results._rows[new[0]].starred and screen.results._rows[new[1]].seen
@@ -236,15 +215,14 @@ async def test_the_new_papers_triaged_stay_listed_and_the_count_drops(isolated_d
 
 async def test_a_burst_of_keys_is_a_pass(isolated_dirs: Locations, dumps: Path) -> None:
     # Keys typed faster than papers are read each act on the paper they were meant for.
-    library = yesterday_then_a_new_dump(isolated_dirs, dumps)
-    app = PapersApp(library, config=Config(), index_on_start=False)
+    app = morning_app(isolated_dirs, dumps)
     async with app.run_test(size=(120, 40)) as pilot:
         first, second, third = await open_day(app, pilot)
         await burst(pilot, "t", "s", "x", "s")
         await settle(pilot)
         assert "3 reviewed: 2 kept, 1 skipped" in shown(app)
-        assert library.store.starred().keys() == {first, third}
-        assert {first, second, third} <= library.store.seen()
+        assert app.library.store.starred().keys() == {first, third}
+        assert {first, second, third} <= app.library.store.seen()
 
 
 async def test_triage_keeps_moving_while_another_process_holds_the_write_lock(
@@ -262,10 +240,7 @@ async def test_triage_keeps_moving_while_another_process_holds_the_write_lock(
             await pilot.press("s", "x", "b", "b", "x", "x", "s")
             await until(pilot, lambda: "end of the list" in progress(app))
             assert marks(store_path) == (starred_before, seen_before)  # the writes really are waiting
-            assert holder.stdin is not None
-            holder.stdin.write("\n")
-            holder.stdin.flush()
-            holder.wait(timeout=30)
+            release(holder)
             await settle(pilot, 0.5)
         starred, seen = marks(store_path)
         assert starred - starred_before == {first, third}

@@ -15,7 +15,7 @@ from reader.core.locations import Locations
 from reader.tui.app import PapersApp
 from reader.tui.widgets.result_list import NEW, UNSEEN
 from tests.saves_builder import api_json, cards, write
-from tests.tui.conftest import MakeApp, main_screen, settle
+from tests.tui.conftest import MakeApp, main_screen, press, settle
 
 MORNING = dt.date(2024, 3, 21)
 
@@ -47,6 +47,11 @@ def yesterday_then_a_new_dump(locations: Locations, dumps: Path, repeat_first: b
     return fresh_library
 
 
+def morning_app(locations: Locations, dumps: Path) -> PapersApp:
+    """The app on the morning of `yesterday_then_a_new_dump`."""
+    return PapersApp(yesterday_then_a_new_dump(locations, dumps), config=Config(), index_on_start=False)
+
+
 def rows(app: PapersApp) -> dict[str, str]:
     """Title -> the mark column of each row the list has fetched."""
     results = main_screen(app).results
@@ -57,15 +62,14 @@ def rows(app: PapersApp) -> dict[str, str]:
 
 
 async def test_new_papers_and_repeats_are_marked_and_counted(isolated_dirs: Locations, dumps: Path) -> None:
-    library = yesterday_then_a_new_dump(isolated_dirs, dumps)
-    app = PapersApp(library, config=Config(), index_on_start=False)
+    app = morning_app(isolated_dirs, dumps)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert "2 new since" in status_text(app)
         screen = main_screen(app)
         screen.query_one("#search", Input).value = "is:new"
         await settle(pilot)
-        new_titles = {p.title for p in library.papers(screen.results.ids).values()}
+        new_titles = {p.title for p in app.library.papers(screen.results.ids).values()}
         assert new_titles == {"Morning Paper One About Caches", "Morning Paper Two About Kernels"}
         marks = rows(app)
         assert marks["Morning Paper One About Caches"] == NEW
@@ -77,29 +81,25 @@ async def test_new_papers_and_repeats_are_marked_and_counted(isolated_dirs: Loca
 
 
 async def test_landing_on_a_hit_is_not_seeing_it_and_m_toggles_seen(isolated_dirs: Locations, dumps: Path) -> None:
-    library = yesterday_then_a_new_dump(isolated_dirs, dumps)
-    app = PapersApp(library, config=Config(), index_on_start=False)
+    app = morning_app(isolated_dirs, dumps)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = main_screen(app)
         screen.query_one("#search", Input).value = "is:new"
         await settle(pilot, 0.6)  # longer than the look that marks a chosen paper seen
         landed = screen.results.current
-        assert landed is not None and landed not in library.store.seen()
+        assert landed is not None and landed not in app.library.store.seen()
         await pilot.press("escape", "j")
         await settle(pilot, 0.6)
         chosen = screen.results.current
-        assert chosen != landed and chosen in library.store.seen()
-        await pilot.press("m")
-        await settle(pilot)
-        assert chosen not in library.store.seen()
-        await pilot.press("m")
-        await settle(pilot)
-        assert chosen in library.store.seen()
+        assert chosen != landed and chosen in app.library.store.seen()
+        await press(pilot, "m")
+        assert chosen not in app.library.store.seen()
+        await press(pilot, "m")
+        assert chosen in app.library.store.seen()
 
 
 async def test_undo_several_steps_back(isolated_dirs: Locations, dumps: Path) -> None:
-    library = yesterday_then_a_new_dump(isolated_dirs, dumps)
-    app = PapersApp(library, config=Config(), index_on_start=False)
+    app = morning_app(isolated_dirs, dumps)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = main_screen(app)
         screen.query_one("#search", Input).value = "morning"
@@ -107,32 +107,27 @@ async def test_undo_several_steps_back(isolated_dirs: Locations, dumps: Path) ->
         await pilot.press("escape")
         paper = screen.results.current
         assert paper is not None
-        library.store.save_note(paper, "x", "old words")  # a note from before
+        app.library.store.save_note(paper, "x", "old words")  # a note from before
         await pilot.press("s")  # star
         await settle(pilot)
         await pilot.press("m")  # seen
         await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
+        await press(pilot, "n")
         editor = app.screen.query_one("TextArea")
         editor.text = "new words"  # type: ignore[attr-defined]
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        store = library.store
+        await press(pilot, "ctrl+s")
+        store = app.library.store
         assert paper in store.starred() and paper in store.seen()
         assert (note := store.note(paper)) is not None and note.text == "new words"
-        await pilot.press("u")
-        await settle(pilot)
+        await press(pilot, "u")
         assert (note := store.note(paper)) is not None and note.text == "old words"
-        await pilot.press("ctrl+z")
-        await settle(pilot)
+        await press(pilot, "ctrl+z")
         assert paper not in store.seen() and paper in store.starred()
-        await pilot.press("u")
-        await settle(pilot)
+        await press(pilot, "u")
         assert paper not in store.starred()
         await pilot.press("u")  # nothing left: said, nothing changes
         await settle(pilot)
-        assert paper not in store.starred() and len(library.undo) == 0
+        assert paper not in store.starred() and len(app.library.undo) == 0
 
 
 async def test_days_step_with_brackets(isolated_dirs: Locations, dumps: Path) -> None:
@@ -149,11 +144,9 @@ async def test_days_step_with_brackets(isolated_dirs: Locations, dumps: Path) ->
         assert search.value == f"date:{MORNING}"
         assert len(screen.results.ids) == 3
         assert f"day {MORNING}: 3 papers, 2 new, 1 repeats" in status_text(app)
-        await pilot.press("left_square_bracket")
-        await settle(pilot)
+        await press(pilot, "left_square_bracket")
         assert search.value == f"date:{days[-2]}"
-        await pilot.press("right_square_bracket")
-        await settle(pilot)
+        await press(pilot, "right_square_bracket")
         assert search.value == f"date:{MORNING}"
         await pilot.press("right_square_bracket")  # past the newest: said, nothing changes
         await settle(pilot)
@@ -166,8 +159,7 @@ async def test_the_status_line_says_where_the_cursor_is(make_app: MakeApp) -> No
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert status_text(app).startswith("1 / 160 · 160 of 160")
-        await pilot.press("j", "j")
-        await settle(pilot)
+        await press(pilot, "j", "j")
         assert status_text(app).startswith("3 / 160 ·")
         main_screen(app).query_one("#search", Input).value = "hopper"
         await settle(pilot)
@@ -252,13 +244,11 @@ async def test_mark_all_seen_asks_first_and_is_one_undo_step(make_app: MakeApp) 
         await settle(pilot)
         listed = list(screen.results.ids)
         assert len(listed) == 14
-        await pilot.press("M")
-        await settle(pilot)
+        await press(pilot, "M")
         await pilot.press("n")  # asked, and declined: nothing changes
         await settle(pilot)
         assert not app.library.store.seen()
-        await pilot.press("M")
-        await settle(pilot)
+        await press(pilot, "M")
         await pilot.press("y")
         await settle(pilot, 0.5)
         assert app.library.store.seen() == set(listed)

@@ -47,10 +47,16 @@ def write_lock_held(store_path: Path) -> Iterator[subprocess.Popen[str]]:
         assert holder.stdout.readline().strip() == "locked"
         yield holder
     finally:
-        if holder.poll() is None:
-            holder.stdin.write("\n")
-            holder.stdin.close()
-            holder.wait(timeout=30)
+        release(holder)
+
+
+def release(holder: subprocess.Popen[str]) -> None:
+    """Let the lock holder commit and end (the writes waiting for it go on)."""
+    if holder.poll() is None:
+        assert holder.stdin is not None
+        holder.stdin.write("\n")
+        holder.stdin.close()
+        holder.wait(timeout=30)
 
 
 def marks(store_path: Path) -> tuple[set[str], set[str]]:
@@ -96,10 +102,7 @@ async def test_list_stays_responsive_while_another_process_holds_the_write_lock(
             assert chosen is not None
             assert holder.poll() is None
             assert marks(store_path) == (set(), set())  # the writes really are waiting
-            assert holder.stdin is not None
-            holder.stdin.write("\n")
-            holder.stdin.flush()
-            holder.wait(timeout=30)
+            release(holder)
             await settle(pilot, 0.5)
             starred, seen = marks(store_path)
             assert starred == {chosen}

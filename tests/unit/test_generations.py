@@ -110,7 +110,7 @@ def test_a_file_of_another_index_is_not_used(library: Library) -> None:
     path = generations.path_for(locations.index_dir, on_disk_generation(locations))
     path.write_bytes(stale)
     assert generations.read(locations.index_dir, on_disk_generation(locations)) is None
-    assert generations.first_view(locations.index_dir) is None
+    assert Library(locations).first_view() is None
     assert Library(locations).search("").ids == tuple(from_columns(locations).newest_first_ids())
 
 
@@ -122,7 +122,7 @@ def test_a_damaged_file_is_ignored(library: Library) -> None:
     for damaged in (data[: len(data) // 2], data[:-3], b"garbage\n" + data, b""):
         path.write_bytes(damaged)
         assert generations.read(locations.index_dir, on_disk_generation(locations)) is None
-        assert generations.first_view(locations.index_dir) is None
+        assert Library(locations).first_view() is None
         assert Library(locations).search("").ids == expected
 
 
@@ -131,10 +131,9 @@ def on_disk_generation(locations: Locations) -> int:
 
 
 def test_the_first_view_is_read_without_importing_whoosh(library: Library) -> None:
-    locations = library.locations
     script = (
-        "import sys; from pathlib import Path; from reader.core.generations import first_view\n"
-        f"view = first_view(Path({str(locations.index_dir)!r}))\n"
+        "import sys; from reader.core.library import Library\n"
+        "view = Library().first_view()\n"
         "assert 'whoosh' not in sys.modules, 'whoosh was imported'\n"
         "print(view.total, len(view.ids), view.rows[0].paper_id, view.ids[0])\n"
     )

@@ -334,8 +334,9 @@ class MainScreen(PaperListScreen):
 
     @work(group="visit")
     async def begin_visit(self) -> None:
-        """Record this opening of the app (what is new counts from the last one
-        over), then count again: the first search may have run before it."""
+        """Record this opening of the app, then come back to the last view.
+        What is new counts from the last visit that was over, before and
+        after this one is recorded: the list on screen stays right."""
         library = self.library
         try:
             await in_writer(library.begin_visit)
@@ -365,8 +366,7 @@ class MainScreen(PaperListScreen):
     def _open_on(self, view: SavedView | None, new: int) -> None:
         typed = self.query_one("#search", Input).value
         if view is None or typed or not (view.query or view.sort or view.filter):
-            self.start_search()  # (the user typed before the view was read: theirs wins)
-            return
+            return  # the default view is on screen (or the user typed before the view was read: theirs wins)
         if new:
             if view.query:
                 self.notify(
@@ -375,7 +375,6 @@ class MainScreen(PaperListScreen):
                     markup=False,
                     timeout=8,
                 )
-            self.start_search()
             return
         self.sort = SORTS.get(view.sort, self.sort)
         self.filter = FILTERS.get(view.filter, self.filter)
