@@ -139,7 +139,7 @@ def open_storage(index_dir: Path) -> FileStorage:
 
 def index_files_exist(index_dir: Path) -> bool:
     """Is there an index (sound or not) in this folder?"""
-    return index_dir.is_dir() and any(index_dir.glob(f"_{INDEX_NAME}_*.toc"))
+    return generations.latest_generation(index_dir) >= 0
 
 
 def open_index(index_dir: Path) -> whoosh.index.Index | None:
