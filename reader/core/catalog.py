@@ -1,17 +1,23 @@
 """The catalog: what each indexed dump held, kept beside the index (a cache).
 
 It answers "did this dump change?" from file metadata alone, and lets a
-paper be re-merged when one of its dumps changes or goes, without re-reading
-the other dumps. Like the index, it can be deleted at any time.
+paper be re-merged when one of its dumps changes or goes. It keeps no text:
+only which occurrence's text wins (its rank and a digest) and what the save
+told about the paper. The winning text is the one the index holds; another
+occurrence's text is read again from its dump on the rare day it becomes
+the winner (`TextRef`, reader/core/recall.py). Text read in the running
+batch waits in a temporary table until the index holds it. Like the index,
+the catalog can be deleted at any time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import sqlite3
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +26,8 @@ from .saves.prose import abstract_rank
 
 # 2: occurrences keep what the save told about the paper (meta).
 # 3: compact: an occurrence names its dump by number and keeps its text compressed.
-CATALOG_VERSION = 3
+# 4: no text: the index holds the winning text (the cache was twice the text).
+CATALOG_VERSION = 4
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -38,25 +45,65 @@ CREATE TABLE IF NOT EXISTS occurrences (
     dump INTEGER NOT NULL,
     paper_id TEXT NOT NULL,
     line INTEGER NOT NULL,
-    body BLOB NOT NULL  -- zlib of the JSON [title, abstract, meta]: re-merging needs all three
+    rank INTEGER NOT NULL,  -- abstract_rank of its text: the best text wins the merge
+    digest BLOB NOT NULL,   -- of its title and abstract (`text_digest`)
+    details BLOB            -- zlib of the JSON of what the save told about the paper; NULL if nothing
 );
 CREATE INDEX IF NOT EXISTS occurrences_paper ON occurrences (paper_id);
 CREATE INDEX IF NOT EXISTS occurrences_dump ON occurrences (dump);
+CREATE TEMP TABLE IF NOT EXISTS batch_text (
+    dump INTEGER NOT NULL,
+    paper_id TEXT NOT NULL,
+    line INTEGER NOT NULL,
+    title BLOB NOT NULL,  -- UTF-8 with surrogates passed: a bad save's text is kept as read
+    abstract BLOB NOT NULL,
+    PRIMARY KEY (dump, paper_id, line)
+) WITHOUT ROWID;
 """
 
 
-def _pack(title: str, abstract: str, meta: PaperMeta) -> bytes:
-    text = json.dumps([title, abstract, meta.to_dict()], ensure_ascii=False, separators=(",", ":"))
-    return zlib.compress(text.encode("utf-8", "surrogatepass"), 6)
+def text_digest(title: str, abstract: str) -> bytes:
+    """Names a text: equal digests, equal title and abstract."""
+    return hashlib.blake2b(f"{title}\0{abstract}".encode("utf-8", "surrogatepass"), digest_size=8).digest()
 
 
-def _unpack(body: bytes) -> tuple[str, str, PaperMeta]:
-    title, abstract, meta = json.loads(zlib.decompress(body).decode("utf-8", "surrogatepass"))
+def _details_value(meta: PaperMeta) -> bytes | None:
+    values = meta.to_dict()
+    if not values:
+        return None
+    return zlib.compress(_encoded(json.dumps(values, ensure_ascii=False, separators=(",", ":"))), 6)
+
+
+def _details(value: bytes | None) -> PaperMeta:
+    if not value:
+        return PaperMeta()
     try:
-        details = PaperMeta.from_dict(meta)
-    except ValueError:
-        details = PaperMeta()
-    return str(title), str(abstract), details
+        return PaperMeta.from_dict(json.loads(_decoded(zlib.decompress(value))))
+    except (ValueError, zlib.error):
+        return PaperMeta()
+
+
+def _encoded(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _decoded(value: bytes) -> str:
+    return value.decode("utf-8", "surrogatepass")
+
+
+@dataclass(frozen=True, slots=True)
+class TextRef:
+    """Where the text of one occurrence of a paper can be read again. With
+    no path: any text kept for the paper (the last resort of a re-merge)."""
+
+    paper_id: str
+    path: str
+    line: int
+    digest: bytes
+
+
+# Reads an occurrence's text again (title, abstract), or None if it cannot.
+Recall = Callable[[TextRef], "tuple[str, str] | None"]
 
 
 def _path_value(path: str) -> str | bytes:
@@ -139,9 +186,13 @@ class Catalog:
     def clear(self) -> None:
         """Forget every dump (a rebuild; inside its transaction)."""
         self._db.execute("DELETE FROM occurrences")
+        self._db.execute("DELETE FROM batch_text")
         self._db.execute("DELETE FROM dumps")
 
     def commit(self) -> None:
+        """Commit; the batch's text is the index's to keep from here on
+        (the index commits first: reader/core/index.py `_Batch.commit`)."""
+        self._db.execute("DELETE FROM batch_text")
         self._db.execute("COMMIT")
 
     def rollback(self) -> None:
@@ -190,6 +241,7 @@ class Catalog:
         number = self._dump_number(path)
         if number is not None:
             self._db.execute("DELETE FROM occurrences WHERE dump = ?", (number,))
+            self._db.execute("DELETE FROM batch_text WHERE dump = ?", (number,))
             self._db.execute("DELETE FROM dumps WHERE id = ?", (number,))
         return ids
 
@@ -200,11 +252,29 @@ class Catalog:
         return {pid for (pid,) in self._db.execute("SELECT paper_id FROM occurrences WHERE dump = ?", (number,))}
 
     def replace_entries(self, path: str, entries: Iterable[Entry]) -> None:
+        """What a dump holds now. Its text waits in `batch_text` until the
+        batch is committed: the index holds it from then on."""
         number = self._dump_number(path, create=True)
         self._db.execute("DELETE FROM occurrences WHERE dump = ?", (number,))
+        self._db.execute("DELETE FROM batch_text WHERE dump = ?", (number,))
+        held = list(entries)
         self._db.executemany(
-            "INSERT INTO occurrences VALUES (?, ?, ?, ?)",
-            ((number, e.paper_id, e.line, _pack(e.title, e.abstract, e.meta)) for e in entries),
+            "INSERT INTO occurrences VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                (
+                    number,
+                    e.paper_id,
+                    e.line,
+                    abstract_rank(e.abstract),
+                    text_digest(e.title, e.abstract),
+                    _details_value(e.meta),
+                )
+                for e in held
+            ),
+        )
+        self._db.executemany(
+            "INSERT OR REPLACE INTO batch_text VALUES (?, ?, ?, ?, ?)",
+            ((number, e.paper_id, e.line, _encoded(e.title), _encoded(e.abstract)) for e in held),
         )
 
     # papers ------------------------------------------------------------
@@ -223,42 +293,33 @@ class Catalog:
             )
         return found
 
-    def merged(self, paper_ids: Iterable[str]) -> dict[str, Paper]:
+    def merged(self, paper_ids: Iterable[str], recall: Recall | None = None) -> dict[str, Paper]:
         """Each paper merged over its occurrences. The best text wins: a
         complete abstract over a cut one over none, then the newest dump;
-        details the chosen save lacks come from the others, newest first."""
+        details the chosen save lacks come from the others, newest first.
+        The winner's text comes from this batch's dumps, else from `recall`
+        (the index, or its dump read again); one that cannot be read gives
+        way to the next best. With none readable, the text the index holds
+        stays (the saves changed while this run wrote: the next reads them)."""
         wanted = list(paper_ids)
-        rows: list[tuple[str, bytes, str | bytes, str | None, int]] = []
+        rows: list[tuple[str, int, int, bytes, bytes | None, str | bytes, str | None, bytes | None, bytes | None]] = []
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             marks = ",".join("?" * len(chunk))
             rows.extend(
                 self._db.execute(
-                    "SELECT o.paper_id, o.body, d.path, d.date, o.line "
+                    "SELECT o.paper_id, o.line, o.rank, o.digest, o.details, d.path, d.date, t.title, t.abstract "
                     "FROM occurrences o JOIN dumps d ON d.id = o.dump "
+                    "LEFT JOIN batch_text t ON t.dump = o.dump AND t.paper_id = o.paper_id AND t.line = o.line "
                     f"WHERE o.paper_id IN ({marks})",
                     chunk,
                 )
             )
-        grouped: dict[str, list[tuple[str, str, str, str | None, int, PaperMeta]]] = {}
-        for pid, body, path, date, line in rows:
-            title, abstract, meta = _unpack(body)
-            grouped.setdefault(pid, []).append((title, abstract, _path_text(path), date, line, meta))
-        papers: dict[str, Paper] = {}
-        for pid, found in grouped.items():
-            # Newest dump first; undated dumps last; path breaks ties.
-            found.sort(key=lambda o: (o[3] or "", o[2]), reverse=True)
-            appearances: list[DumpAppearance] = []
-            for _title, _abstract, path, date, line, _meta in found:
-                if all(a.path != path for a in appearances):
-                    appearances.append(DumpAppearance(path, dt.date.fromisoformat(date) if date else None, line))
-            best = max(found, key=lambda o: abstract_rank(o[1]))  # the first (newest) of the best
-            details = best[5]
-            for other in found:
-                if other is not best:
-                    details = details.filled_from(other[5])
-            papers[pid] = Paper(pid, best[0], best[1], tuple(appearances), details)
-        return papers
+        grouped: dict[str, list[_Occurrence]] = {}
+        for pid, line, rank, digest, details, path, date, title, abstract in rows:
+            text = (_decoded(title), _decoded(abstract)) if title is not None and abstract is not None else None
+            grouped.setdefault(pid, []).append(_Occurrence(_path_text(path), date, line, rank, digest, details, text))
+        return {pid: _merge(pid, found, recall) for pid, found in grouped.items()}
 
     def paper_count(self) -> int:
         """How many papers the catalog holds (counted by SQLite, not in Python)."""
@@ -266,6 +327,43 @@ class Catalog:
 
     def all_paper_ids(self) -> set[str]:
         return {pid for (pid,) in self._db.execute("SELECT DISTINCT paper_id FROM occurrences")}
+
+
+@dataclass(slots=True)
+class _Occurrence:
+    path: str
+    date: str | None
+    line: int
+    rank: int
+    digest: bytes
+    details: bytes | None
+    text: tuple[str, str] | None  # read in this batch
+
+
+def _merge(pid: str, found: list[_Occurrence], recall: Recall | None) -> Paper:
+    # Newest dump first; undated dumps last; path breaks ties.
+    found.sort(key=lambda o: (o.date or "", o.path), reverse=True)
+    appearances: list[DumpAppearance] = []
+    for o in found:
+        if all(a.path != o.path for a in appearances):
+            appearances.append(DumpAppearance(o.path, dt.date.fromisoformat(o.date) if o.date else None, o.line))
+    # Best rank first; among equals the newest (a stable sort).
+    text: tuple[str, str] | None = None
+    chosen = found[0]
+    for candidate in sorted(found, key=lambda o: o.rank, reverse=True):
+        text = candidate.text or (
+            recall(TextRef(pid, candidate.path, candidate.line, candidate.digest)) if recall else None
+        )
+        if text is not None:
+            chosen = candidate
+            break
+    if text is None:  # no save holds a winner's text as indexed: keep what the index holds
+        text = (recall(TextRef(pid, "", 0, b"")) if recall else None) or ("", "")
+    details = _details(chosen.details)
+    for other in found:
+        if other is not chosen:
+            details = details.filled_from(_details(other.details))
+    return Paper(pid, text[0], text[1], tuple(appearances), details)
 
 
 def _record(row: tuple[str | bytes, int, int, str, str | None, int, str]) -> DumpRecord:

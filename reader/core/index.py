@@ -32,8 +32,9 @@ from pathlib import Path
 from typing import IO, Any
 
 import whoosh.index
+from whoosh import columns
 from whoosh.analysis import StemmingAnalyzer
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.reading import IndexReader, SegmentReader
 from whoosh.writing import CLEAR, NO_MERGE, SegmentWriter
@@ -44,6 +45,7 @@ from .dumps import ParsedDump, find_dump_files, parse_dump
 from .errors import IndexBusyError
 from .generations import FIRST_ROWS, FirstRow, Snapshot
 from .models import DumpAppearance, IndexReport, Paper, PaperMeta, Problem
+from .recall import TextRecall
 from .steps import Progress, ProgressCallback
 from .triage import is_repeat
 from .writers import ChildWriters
@@ -51,11 +53,17 @@ from .writers import ChildWriters
 # Bump when the schema or an analyzer changes: an older index is rebuilt.
 # 2: what saves tell about papers (meta), upvotes, the page's order.
 # 3: no `words` field (the vocabulary is read from the stored text: reader/core/search.py).
-INDEX_VERSION = 3
+# 4: sort keys are value columns only; no `date` field.
+INDEX_VERSION = 4
 INDEX_NAME = "papers"
 # Papers per commit: big enough to keep segments few, small enough that a
 # first run on a big folder becomes searchable within a minute or so.
 BATCH_PAPERS = int(os.environ.get("PAPERS_INDEX_BATCH", "5000"))
+# Past that, a long run's batch grows to the papers it has already written:
+# a first index of n papers makes ~2 log2(n / 5000) segments, not n / 2500
+# (61 at 100k papers, each with its own copy of the word list). A batch size
+# set in the environment stays fixed (tests use it for many commit points).
+BATCH_GROWS = "PAPERS_INDEX_BATCH" not in os.environ
 # A long run (many dumps to read) commits its first papers sooner: a new
 # folder is searchable within seconds (commits merge nothing, so a small one
 # costs little).
@@ -81,11 +89,13 @@ def make_schema() -> Schema:
         id=ID(stored=True, unique=True, sortable=True),
         title=TEXT(stored=True, analyzer=stem, field_boost=2.0),
         abstract=TEXT(stored=True, analyzer=stem),
-        title_sort=ID(sortable=True),
-        date=NUMERIC(int, bits=32, stored=True, sortable=True),
+        # Sort keys: value columns only. Nothing searches them (`date:` and
+        # `upvotes:` filter papers: reader/core/query_terms.py), and indexed
+        # they took 100k terms and 3.3M postings at 100k papers.
+        title_sort=COLUMN(columns.VarBytesColumn()),  # casefolded UTF-8
         # Newest date first, then the order its page listed the paper in.
-        order=NUMERIC(int, bits=64, sortable=True),
-        upvotes=NUMERIC(int, bits=32, signed=True, sortable=True),
+        order=COLUMN(columns.NumericColumn("q")),
+        upvotes=COLUMN(columns.NumericColumn("i", default=-1)),
         dumps=STORED(),
         meta=STORED(),
     )
@@ -105,8 +115,7 @@ def paper_document(paper: Paper) -> dict[str, Any]:
         "id": paper.id,
         "title": paper.title,
         "abstract": paper.abstract,
-        "title_sort": paper.title.casefold(),
-        "date": date_number(paper.newest_date),
+        "title_sort": paper.title.casefold().encode("utf-8", "surrogatepass"),
         "order": order_number(paper),
         "upvotes": paper.meta.upvotes if paper.meta.upvotes is not None else -1,
         "dumps": json.dumps([[d.path, d.date.isoformat() if d.date else None, d.line] for d in paper.dumps]),
@@ -201,9 +210,9 @@ def take_snapshot(reader: IndexReader, generation: int, previous: Snapshot | Non
     order.sort(key=keys.__getitem__, reverse=True)
     rows = []
     for number in order[:FIRST_ROWS]:
-        fields = reader.stored_fields(number)
-        repeat = is_repeat(paper_from_fields(fields))
-        rows.append(FirstRow(ids[number], str(fields.get("title", "")), _iso(int(fields.get("date") or 0)), repeat))
+        paper = paper_from_fields(reader.stored_fields(number))
+        newest = paper.newest_date
+        rows.append(FirstRow(ids[number], paper.title, newest.isoformat() if newest else "", is_repeat(paper)))
     return Snapshot(generation, segments, ids, keys, array("I", order), rows)
 
 
@@ -223,10 +232,6 @@ def write_snapshot(index: whoosh.index.Index, index_dir: Path, previous_generati
 
 def _as_text(value: Any) -> str:
     return value.decode("utf-8") if isinstance(value, bytes) else str(value or "")
-
-
-def _iso(number: int) -> str:
-    return f"{number // 10_000:04d}-{number // 100 % 100:02d}-{number % 100:02d}" if number else ""
 
 
 # Errors Whoosh and SQLite raise on a damaged cache (no checksums: a cut or
@@ -554,13 +559,13 @@ class Indexer:
                 read += 1
                 entries += got
             # A rebuild commits once, at the end: the old index serves until then.
-            if batch.size >= (first_batch if batch.commits == 0 else BATCH_PAPERS) and not clear:
+            if not clear and batch.size >= _batch_target(batch, first_batch):
                 batch.commit()
         for path in gone:
             batch.remove_dump(path)
         batch.commit()
         total = catalog.paper_count()
-        repaired = self._verify(index, catalog, total)
+        repaired = self._verify(index, catalog, total, batch.notes)
         if not generations.path_for(self.index_dir, index.latest_generation()).exists():
             write_snapshot(index, self.index_dir)  # an index written before these files existed
         self.progress(Progress("done", total, total, ""))
@@ -601,10 +606,11 @@ class Indexer:
         batch.add_dump(_record(key, stat, parsed), parsed)
         return len(parsed.entries)
 
-    def _verify(self, index: whoosh.index.Index, catalog: Catalog, total: int) -> int:
+    def _verify(self, index: whoosh.index.Index, catalog: Catalog, total: int, notes: list[str]) -> int:
         """Check that the index holds each catalog paper exactly once, and
         repair it if not (a writer that died, a run of an older version).
-        Returns how many papers were repaired."""
+        Returns how many papers were repaired; a text that could not be
+        read again is told in `notes`."""
         with index.searcher() as searcher:
             if searcher.doc_count() == total:
                 return 0
@@ -617,16 +623,20 @@ class Indexer:
         missing = expected - counts.keys()
         self.progress(Progress("repair", 0, len(wrong) + len(missing), "the index did not match the catalog"))
         writer = SegmentWriter(index, _lk=False, limitmb=LIMIT_MB)
+        recall = TextRecall(index)
         try:
             for pid in wrong:
                 writer.delete_by_term("id", pid)
             for chunk in _chunks(sorted(missing | (wrong & expected)), CHUNK_PAPERS):
-                for paper in catalog.merged(chunk).values():
+                for paper in catalog.merged(chunk, recall).values():
                     writer.add_document(**paper_document(paper))
             writer.commit(mergetype=NO_MERGE)
         except BaseException:
             writer.cancel()
             raise
+        finally:
+            recall.close()
+        notes.extend(_unreadable_notes(recall))
         catalog.begin()
         catalog.set_meta("generation", str(index.latest_generation()))
         catalog.commit()
@@ -818,6 +828,20 @@ _OUT_OF_STEP = "the index and catalog were out of step (an interrupted run)"
 _CLEAR_IN_PLACE = frozenset({"asked to rebuild", _NO_CATALOG, _BAD_CATALOG, _OUT_OF_STEP})
 
 
+def _batch_target(batch: _Batch, first_batch: int) -> int:
+    """Papers the running batch holds before it is committed."""
+    if batch.commits == 0:
+        return first_batch
+    return max(BATCH_PAPERS, batch.added + batch.updated) if BATCH_GROWS else BATCH_PAPERS
+
+
+def _unreadable_notes(recall: TextRecall) -> list[str]:
+    """What a re-merge could not read again (a save that changed or went
+    while this run wrote: the next run reads it anew)."""
+    paths = sorted({ref.path for ref in recall.misses})
+    return [f"{path}: changed while indexing; its papers are read again next run" for path in paths]
+
+
 def _real_path(file: Path, folders: dict[Path, str]) -> str:
     """`file.resolve()`, resolving each folder once: a file that is not a
     link is its real folder plus its name (2,000 dumps: 0.25 s saved)."""
@@ -887,6 +911,7 @@ class _Batch:
         self.added = self.updated = self.removed = 0
         self.notes: list[str] = []
         self._open = False
+        self._recall: TextRecall | None = None
 
     def _begin(self) -> None:
         if not self._open:
@@ -894,6 +919,19 @@ class _Batch:
             self._open = True
             if self.clear:
                 self.catalog.clear()
+
+    def _merged(self, ids: Sequence[str]) -> dict[str, Paper]:
+        """The papers as merged now; texts not read in this batch come from
+        the index as committed, or their dumps (reader/core/recall.py)."""
+        if self._recall is None:
+            self._recall = TextRecall(self.index)
+        return self.catalog.merged(ids, self._recall)
+
+    def _end_recall(self) -> None:
+        if self._recall is not None:
+            self.notes.extend(_unreadable_notes(self._recall))
+            self._recall.close()
+            self._recall = None
 
     def touch(self, record: DumpRecord) -> None:
         self._begin()
@@ -922,7 +960,7 @@ class _Batch:
         existing = self.catalog.known(new)
         self.existed |= existing
         for chunk in _chunks(sorted(existing), CHUNK_PAPERS):
-            for pid, paper in self.catalog.merged(chunk).items():
+            for pid, paper in self._merged(chunk).items():
                 self.previous[pid] = _digest(paper_document(paper))
 
     def commit(self) -> None:
@@ -941,6 +979,7 @@ class _Batch:
             raise
         finally:
             self._open = False
+            self._end_recall()
         if self.touched or self.clear:
             self.commits += 1
             write_snapshot(self.index, self.index_dir, before)
@@ -966,7 +1005,7 @@ class _Batch:
                 # cores); changes and removals to this process's writer.
                 children = ChildWriters(self.index_dir, INDEX_NAME, WRITER_PROCS, LIMIT_MB)
                 for chunk in _chunks([pid for pid in ids if pid in fresh], CHUNK_PAPERS):
-                    for pid, fresh_paper in self.catalog.merged(chunk).items():
+                    for pid, fresh_paper in self._merged(chunk).items():
                         children.add(pid, paper_document(fresh_paper))
                         self.added += 1
                     done += len(chunk)
@@ -977,7 +1016,7 @@ class _Batch:
             writer = SegmentWriter(self.index, _lk=False, limitmb=LIMIT_MB)
             rest = [pid for pid in ids if pid not in fresh] if children else ids
             for chunk in _chunks(rest, CHUNK_PAPERS):
-                merged = self.catalog.merged(chunk)
+                merged = self._merged(chunk)
                 for pid in chunk:
                     paper = merged.get(pid)
                     if paper is None:
@@ -1005,7 +1044,7 @@ class _Batch:
             results = children.results()
             children = None
             for chunk in _chunks(results.redo, CHUNK_PAPERS):
-                for paper in self.catalog.merged(chunk).values():
+                for paper in self._merged(chunk).values():
                     writer.add_document(**paper_document(paper))
             self.notes.extend(results.failures)
             segments.extend(results.segments)

@@ -34,6 +34,7 @@ def many_parts(isolated_dirs: Locations, dumps: Path, monkeypatch: pytest.Monkey
     folder.mkdir()
     write_dumps(folder, DUMPS * 10, DUMPS)
     monkeypatch.setattr(index_module, "BATCH_PAPERS", 1)
+    monkeypatch.setattr(index_module, "BATCH_GROWS", False)
     Library(isolated_dirs).index([dumps, folder])
     assert segment_count(isolated_dirs) > MAX_SEGMENTS
     return folder

@@ -35,6 +35,7 @@ def many_parts(isolated_dirs: Locations, tmp_path: Path, monkeypatch: pytest.Mon
     folder.mkdir()
     write_dumps(folder, DUMPS * 10, DUMPS)
     monkeypatch.setattr(index_module, "BATCH_PAPERS", 1)
+    monkeypatch.setattr(index_module, "BATCH_GROWS", False)
     library = Library(isolated_dirs)
     report = library.index([folder])
     assert report.papers_total == DUMPS * 10
@@ -299,3 +300,24 @@ def test_a_long_first_run_makes_its_first_papers_searchable_early(isolated_dirs:
     assert len(searchable) == 2
     assert index_module.FIRST_BATCH_PAPERS <= searchable[0] < index_module.FIRST_BATCH_PAPERS + 20
     assert searchable[1] == library.total() == index_module.LONG_RUN_DUMPS * 20
+
+
+def test_a_long_first_run_grows_its_batches(
+    isolated_dirs: Locations, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the first batches, each commit holds as many papers as the run
+    has written: a first index makes few segments (log of its size), not one
+    per batch."""
+    folder = tmp_path / "long"
+    folder.mkdir()
+    write_dumps(folder, 1600, 32)
+    monkeypatch.setattr(index_module, "BATCH_PAPERS", 100)
+    monkeypatch.setattr(index_module, "BATCH_GROWS", True)
+    searchable: list[int] = []
+
+    def progress(step: Progress) -> None:
+        if step.phase == "saved":
+            searchable.append(Library(isolated_dirs).total())
+
+    Library(isolated_dirs).index([folder], progress=progress)
+    assert searchable == [100, 200, 400, 800, 1600]
