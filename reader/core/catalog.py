@@ -293,7 +293,7 @@ class Catalog:
             )
         return found
 
-    def merged(self, paper_ids: Iterable[str], recall: Recall | None = None) -> dict[str, Paper]:
+    def merged(self, paper_ids: Iterable[str], recall: Recall) -> dict[str, Paper]:
         """Each paper merged over its occurrences. The best text wins: a
         complete abstract over a cut one over none, then the newest dump;
         details the chosen save lacks come from the others, newest first.
@@ -340,7 +340,7 @@ class _Occurrence:
     text: tuple[str, str] | None  # read in this batch
 
 
-def _merge(pid: str, found: list[_Occurrence], recall: Recall | None) -> Paper:
+def _merge(pid: str, found: list[_Occurrence], recall: Recall) -> Paper:
     # Newest dump first; undated dumps last; path breaks ties.
     found.sort(key=lambda o: (o.date or "", o.path), reverse=True)
     appearances: list[DumpAppearance] = []
@@ -351,14 +351,12 @@ def _merge(pid: str, found: list[_Occurrence], recall: Recall | None) -> Paper:
     text: tuple[str, str] | None = None
     chosen = found[0]
     for candidate in sorted(found, key=lambda o: o.rank, reverse=True):
-        text = candidate.text or (
-            recall(TextRef(pid, candidate.path, candidate.line, candidate.digest)) if recall else None
-        )
+        text = candidate.text or recall(TextRef(pid, candidate.path, candidate.line, candidate.digest))
         if text is not None:
             chosen = candidate
             break
     if text is None:  # no save holds a winner's text as indexed: keep what the index holds
-        text = (recall(TextRef(pid, "", 0, b"")) if recall else None) or ("", "")
+        text = recall(TextRef(pid, "", 0, b"")) or ("", "")
     details = _details(chosen.details)
     for other in found:
         if other is not chosen:

@@ -15,9 +15,10 @@ from whoosh.searching import Searcher
 from .catalog import TextRef, text_digest
 from .dumps import parse_dump
 
-# Dumps read again and kept for the rest of a batch: a re-merge often reads
-# several papers of one older dump.
+# Texts of dumps read again, kept for the rest of a batch (a re-merge often
+# reads several papers of one older dump), within a bound on memory.
 KEPT_DUMPS = 4
+KEPT_TEXTS = 20_000
 
 
 class TextRecall:
@@ -58,10 +59,13 @@ class TextRecall:
             texts = {}
             for entry in parse_dump(Path(path)).entries:
                 texts.setdefault(entry.paper_id, []).append((entry.title, entry.abstract))
-            if len(self._dumps) >= KEPT_DUMPS:
+            while self._dumps and (len(self._dumps) >= KEPT_DUMPS or self._kept() + len(texts) > KEPT_TEXTS):
                 self._dumps.pop(next(iter(self._dumps)))
             self._dumps[path] = texts
         return texts
+
+    def _kept(self) -> int:
+        return sum(len(texts) for texts in self._dumps.values())
 
     def close(self) -> None:
         if self._searcher is not None:
