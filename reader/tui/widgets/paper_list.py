@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -86,6 +87,34 @@ Source = Callable[[Library], Listing]
 # without opening the index (None: it has none to offer).
 Preview = Callable[[Library], tuple[Listing, dict[str, Row]] | None]
 Spans = tuple[tuple[int, int], ...]
+
+
+class EarlyPreview:
+    """A preview read in a thread of its own from the moment it is made (the
+    app makes the first screen's before Textual starts): when it is ready as
+    the list loads, the list shows it at once, so the first frame painted
+    holds it. Called like any preview (in the list's worker), it waits for
+    its thread."""
+
+    def __init__(self, library: Library, preview: Preview) -> None:
+        self._answer: Future[tuple[Listing, dict[str, Row]] | None] = Future()
+        thread = threading.Thread(target=self._read, args=(library, preview), name="papers-preview", daemon=True)
+        thread.start()
+
+    def _read(self, library: Library, preview: Preview) -> None:
+        try:
+            self._answer.set_result(preview(library))
+        except BaseException as error:  # noqa: BLE001 - handed to whoever calls it, as a preview's own would be
+            self._answer.set_exception(error)
+
+    def ready(self) -> tuple[Listing, dict[str, Row]] | None:
+        """The preview if it has been read (None while it is read, or when it has none or failed)."""
+        if not self._answer.done() or self._answer.exception() is not None:
+            return None
+        return self._answer.result()
+
+    def __call__(self, _library: Library) -> tuple[Listing, dict[str, Row]] | None:
+        return self._answer.result()
 
 
 def read_rows(library: Library, paper_ids: Sequence[str], parsed: ParsedQuery | None = None) -> dict[str, Row]:
@@ -289,7 +318,16 @@ class PaperList(Vertical):
         self.workers.cancel_group(self, "more")
         if self._busy_timer is None:
             self._busy_timer = self.set_timer(BUSY_AFTER, lambda: setattr(self, "busy", True))
-        self._list(source, keep, max(self.results.size.height, 24), preview)
+        height = max(self.results.size.height, 24)
+        early = preview.ready() if isinstance(preview, EarlyPreview) else None
+        if early is not None:
+            # Read before the list was mounted: shown now, in the frame being
+            # made; the source runs once it is painted.
+            painted = threading.Event()
+            self._show_listing(self._Loaded(early[0], early[1], keep, painted))
+            self._list(source, keep, height, painted=painted)
+            return
+        self._list(source, keep, height, preview)
 
     def _done(self) -> None:
         """The newest source answered (listing or failure)."""
@@ -309,8 +347,16 @@ class PaperList(Vertical):
             self.show(self.results.current)
 
     @work(thread=True, exclusive=True, group="list")
-    def _list(self, source: Source, keep: str | None, height: int, preview: Preview | None = None) -> None:
-        """Run the source and fetch the first rows; a newer load cancels this one."""
+    def _list(
+        self,
+        source: Source,
+        keep: str | None,
+        height: int,
+        preview: Preview | None = None,
+        painted: threading.Event | None = None,
+    ) -> None:
+        """Run the source and fetch the first rows; a newer load cancels this
+        one. A preview is shown first; the source waits for it to be `painted`."""
         worker = get_current_worker()
         early = None
         with contextlib.suppress(PapersError):  # no preview then: the source says what is wrong
@@ -318,6 +364,7 @@ class PaperList(Vertical):
         if early is not None and not worker.is_cancelled:
             painted = threading.Event()
             self.post_message(self._Loaded(early[0], early[1], keep, painted))
+        if painted is not None:
             # Opening the index would share the CPU with painting the preview.
             painted.wait(PREVIEW_PAINT_WAIT)
         if worker.is_cancelled:
