@@ -6,11 +6,15 @@ from __future__ import annotations
 import threading
 
 import pytest
+from textual.widgets import ProgressBar
 from textual.widgets._footer import FooterKey
+from textual.widgets._progress_bar import PercentageStatus
 
 from reader.core.config import Config
 from reader.core.errors import PapersError
 from reader.core.library import Library
+from reader.core.models import IndexReport
+from reader.core.steps import Progress
 from reader.tui.app import PapersApp
 from reader.tui.screens.help import HelpScreen
 from reader.tui.screens.main import DEFAULT_VIEW, PREVIEW_ROWS, first_view_preview, search_source
@@ -137,3 +141,26 @@ async def test_an_early_preview_still_being_read_is_shown_when_it_comes(make_app
         release.set()
         await settle(pilot)
         assert len(papers.results.ids) == 160 and shown
+
+
+async def test_the_progress_bar_is_mounted_when_indexing_shows_progress(make_app: MakeApp) -> None:
+    """Most starts have nothing to index: the bar is built on first use, and
+    then shows and hides as before."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        assert not screen.query(ProgressBar)
+        screen.show_progress(Progress("read", 3, 10))
+        await pilot.pause()
+        bar = screen.query_one("#progress", ProgressBar)
+        assert bar.display and bar.has_class("-active") and bar.percentage == 0.3
+        assert "30%" in str(bar.query_one(PercentageStatus).render())
+        assert screen.indexing == "indexing: 3/10 dumps"
+        screen.show_progress(Progress("index", 40, 50))
+        await pilot.pause()
+        assert list(screen.query(ProgressBar)) == [bar]  # the same bar, updated
+        assert bar.percentage == 0.8 and screen.indexing == "indexing: 40/50 papers"
+        screen.index_done(IndexReport(papers_total=160))
+        await pilot.pause()
+        assert not bar.display and screen.indexing == ""

@@ -759,14 +759,12 @@ class MainScreen(PaperListScreen):
             self.start_search()
             return
         if step.phase in {"read", "index"} and step.total:
-            bar = self.paper_list.progress
-            bar.add_class("-active")
-            bar.update(total=step.total, progress=step.done)
+            self.paper_list.show_progress(step.done, step.total)
             what = "dumps" if step.phase == "read" else "papers"
             self.indexing = f"indexing: {step.done}/{step.total} {what}"
 
     def _index_finished(self) -> None:
-        self.paper_list.progress.remove_class("-active")
+        self.paper_list.hide_progress()
         self.indexing = ""
         if self._index_again:
             self._index_again = False

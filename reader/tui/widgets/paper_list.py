@@ -26,7 +26,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import var
 from textual.timer import Timer
-from textual.widgets import ProgressBar, Static
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from ...core.errors import PapersError
@@ -276,7 +276,7 @@ class PaperList(Vertical):
             yield PaperView(id="paper")
         with Horizontal(id="statusbar"):
             yield Static(id="status", markup=False)
-            yield ProgressBar(id="progress", show_eta=False)
+            # The progress bar is mounted when there is progress to show (`show_progress`).
 
     @property
     def results(self) -> ResultList:
@@ -286,9 +286,23 @@ class PaperList(Vertical):
     def paper_view(self) -> PaperView:
         return self.query_one("#paper", PaperView)
 
-    @property
-    def progress(self) -> ProgressBar:
-        return self.query_one("#progress", ProgressBar)
+    def show_progress(self, done: int, total: int) -> None:
+        """Show a bar of `done` out of `total` in the status line (mounted on
+        first use: most starts have nothing to index, and the first screen
+        builds three widgets fewer)."""
+        from textual.widgets import ProgressBar
+
+        bars = self.query("#progress").results(ProgressBar)
+        bar = next(bars, None)
+        if bar is None:
+            bar = ProgressBar(id="progress", show_eta=False)
+            self.query_one("#statusbar").mount(bar)
+        bar.add_class("-active")
+        bar.update(total=total, progress=done)
+
+    def hide_progress(self) -> None:
+        for bar in self.query("#progress"):
+            bar.remove_class("-active")
 
     @property
     def current_id(self) -> str | None:
