@@ -48,23 +48,26 @@ async def test_footer_keys_start_as_the_footer_is_and_follow_it(make_app: MakeAp
 class _WatchedApp(PapersApp):
     """The app, noting what its first frame holds (Ready: the first frame is displayed)."""
 
-    at_first_frame: tuple[int, int] | None = None  # (papers listed, rows read)
+    at_first_frame: tuple[int, int, bool] | None = None  # (papers listed, rows read, the search answered)
 
     def on_ready(self) -> None:
-        results = main_screen(self).results
-        self.at_first_frame = (len(results.ids), sum(pid in results._rows for pid in results.ids))
+        paper_list = main_screen(self).paper_list
+        results = paper_list.results
+        rows = sum(pid in results._rows for pid in results.ids)
+        self.at_first_frame = (len(results.ids), rows, paper_list._previewed is None)
 
 
 async def test_the_first_frame_holds_the_first_list(library: Library) -> None:
     """The first list's preview is read from the moment the app is made: the
-    list shows it as it mounts, before the first frame, not a frame later."""
+    list shows it as it mounts, before the first frame, not a frame later.
+    The search (opening the index) waits for that frame to be shown."""
     app = _WatchedApp(library, config=Config(), index_on_start=False)
     assert app.first_view is not None
     assert app.first_view(library) is not None  # the preview's thread is done (as Textual starts, usually)
     async with app.run_test(size=(120, 40)) as pilot:
         assert app.at_first_frame is not None
-        listed, rows = app.at_first_frame
-        assert listed == 160 and rows >= PREVIEW_ROWS
+        listed, rows, searched = app.at_first_frame
+        assert listed == 160 and rows >= PREVIEW_ROWS and not searched
         await settle(pilot)
         screen = main_screen(app)
         assert len(screen.results.ids) == 160 and screen.shown is not None  # the search followed
