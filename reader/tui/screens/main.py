@@ -225,6 +225,10 @@ class MainScreen(PaperListScreen):
         Binding("enter,down", "to_results", "Results", key_display="enter/↓", priority=True),
     ]
     PALETTE = tuple(command for command in MAIN_COMMANDS if command is not QUIT)  # the palette has its own Quit
+    # The list has the focus from the start: Textual's default (the first
+    # focusable widget, the search bar) gave it to the bar and took it back,
+    # restyling both before the first frame.
+    AUTO_FOCUS = "#results"
 
     query_text: var[str] = var("", init=False)
     sort: var[Sort] = var(Sort.RELEVANCE, init=False)
