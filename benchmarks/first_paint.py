@@ -5,21 +5,35 @@ the expected texts has been written to the terminal (escape sequences
 stripped). The same measure serves the app (a first screen with results: a
 title of the newest papers) and a hello-world Textual app (its greeting), so
 their ratio compares like with like: Python start-up, imports, first frame.
+
+To compare checkouts on one built library, interleaved with hello world (run
+it from outside the checkouts: `python -m reader` puts the working folder
+first on sys.path):
+
+    python -m benchmarks.first_paint --cache-dir CACHE --dumps DUMPS \
+        --repeat 9 old=/path/to/checkout new=/path/to/other
 """
 
 from __future__ import annotations
 
+import argparse
+import compileall
 import fcntl
 import os
 import pty
 import re
 import select
+import shutil
 import signal
+import statistics
 import struct
+import subprocess
 import sys
+import tempfile
 import termios
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 _ESCAPES = re.compile(rb"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[PX^_][^\x1b]*\x1b\\|[@-Z\\-_])")
 
@@ -79,5 +93,72 @@ def hello_world() -> float:
     return time_to_text([sys.executable, "-c", HELLO_WORLD], ["hello, world"])
 
 
+# The titles of the default view's first screenful, as a checkout's library lists them.
+_TITLES = """
+import sys
+from pathlib import Path
+from reader.core.library import Library
+from reader.core.locations import Locations
+library = Library(Locations(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])))
+ids = library.search("").ids[:30]
+print("\\n".join(paper.title[:24] for paper in library.papers(ids).values()))
+"""
+
+
+def first_titles(checkout: Path, cache: Path) -> list[str]:
+    work = Path(tempfile.mkdtemp(prefix="papers-paint-"))
+    try:
+        command = [sys.executable, "-c", _TITLES, str(work / "data"), str(cache), str(work / "config")]
+        env = {**os.environ, "PYTHONPATH": str(checkout)}
+        done = subprocess.run(command, env=env, cwd=work, capture_output=True, text=True, check=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return [line for line in done.stdout.splitlines() if line]
+
+
+def app_first_screen(checkout: Path, cache: Path, dumps: Path, needles: Sequence[str]) -> float:
+    """One start of a checkout's app on its own fresh data and config folders."""
+    work = Path(tempfile.mkdtemp(prefix="papers-paint-"))
+    command = [sys.executable, "-m", "reader", "--data-dir", str(work / "data"), "--cache-dir", str(cache)]
+    command += ["--config-dir", str(work / "config"), str(dumps)]
+    try:
+        return time_to_text(command, needles, env={"PYTHONPATH": str(checkout)})
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def compare(checkouts: dict[str, Path], cache: Path, dumps: Path, repeat: int) -> dict[str, list[float]]:
+    for checkout in checkouts.values():
+        compileall.compile_dir(str(checkout / "reader"), quiet=1)  # as installed: bytecode written once
+    needles = first_titles(next(iter(checkouts.values())), cache)
+    times: dict[str, list[float]] = {"hello world": [], **{name: [] for name in checkouts}}
+    for _ in range(repeat):  # interleaved, so load drifts hit all alike
+        times["hello world"].append(hello_world())
+        for name, checkout in checkouts.items():
+            times[name].append(app_first_screen(checkout, cache, dumps, needles))
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="First screen of checkouts against hello world, in a pty.")
+    parser.add_argument("--cache-dir", type=Path, help="a built index (papers index --cache-dir ...)")
+    parser.add_argument("--dumps", type=Path, help="the dumps it was built from")
+    parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument("checkouts", nargs="*", metavar="NAME=PATH", help="checkouts to time (a tree with reader/)")
+    args = parser.parse_args()
+    if not args.checkouts:
+        print(f"hello-world Textual app, first paint: {hello_world():.3f} s")
+        return
+    if args.cache_dir is None or args.dumps is None:
+        parser.error("--cache-dir and --dumps are needed to time checkouts")
+    checkouts = {name: Path(path).resolve() for name, path in (item.split("=", 1) for item in args.checkouts)}
+    times = compare(checkouts, args.cache_dir.resolve(), args.dumps.resolve(), args.repeat)
+    hello = statistics.median(times["hello world"])
+    print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}; medians of {args.repeat}")
+    for name, runs in times.items():
+        median = statistics.median(runs)
+        print(f"{name:12} {median:.3f} s  {median / hello:.2f}x  ({' '.join(f'{run:.3f}' for run in runs)})")
+
+
 if __name__ == "__main__":
-    print(f"hello-world Textual app, first paint: {hello_world():.3f} s")
+    main()

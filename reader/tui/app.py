@@ -19,7 +19,7 @@ from ..core.locations import resource_dir
 from ..core.text import printable
 from .commands import MAIN_COMMANDS, PAPER_COMMANDS, QUIT, READING_COMMANDS, Command
 from .keynames import RESERVED_KEYS, textual_key_name
-from .screens.main import MainScreen
+from .screens.main import MainScreen, start_first_view
 from .writes import finish_writes
 
 STYLES = resource_dir("styles") / "papers.tcss"
@@ -61,10 +61,13 @@ class PapersApp(App[None]):
         index_on_start: bool = True,
         notices: Sequence[str] = (),
     ) -> None:
-        super().__init__()
         # With no Library (`textual run --dev reader.tui.app:PapersApp`), the
         # folders come from the environment, as for `papers`.
-        self.library = library = library if library is not None else Library()
+        library = library if library is not None else Library()
+        # Read while Textual starts: the first frame can hold the first list.
+        self.first_view = start_first_view(library)
+        super().__init__()
+        self.library = library
         self.config = config if config is not None else Config.load(library.locations.config_path)
         self.index_on_start = index_on_start
         # A wrong setting is reported and left out, never fatal.
@@ -89,9 +92,15 @@ class PapersApp(App[None]):
                 self.theme = theme
                 break
         self.watch(self, "theme", self._remember_theme, init=False)
-        self.push_screen(MainScreen(self.library, self.keymap, self.index_on_start))
+        self.push_screen(MainScreen(self.library, self.keymap, self.index_on_start, self.first_view))
         for notice in self.startup_notices:
             self.notify(notice, title="papers", severity="warning", markup=False, timeout=20)
+
+    def on_ready(self) -> None:
+        # The first frame is on the terminal: what was held back for it follows.
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.first_frame_shown()
 
     def _remember_theme(self, theme: str) -> None:
         try:

@@ -38,7 +38,7 @@ from ...core.undo import SeenMany
 from ...core.views import FILTERS, SORTS, Filter, Sort
 from ..commands import MAIN_COMMANDS, PAPER_COMMANDS, QUIT
 from ..widgets.footer import Footer
-from ..widgets.paper_list import Listing, PaperList, Preview, Source, first_rows
+from ..widgets.paper_list import PREVIEW_PAINT_WAIT, EarlyPreview, Listing, PaperList, Preview, Source, first_rows
 from ..widgets.result_list import ResultList, Row
 from ..widgets.search_bar import SearchBar
 from ..writes import in_writer
@@ -49,6 +49,7 @@ FIRST_SCREENFUL = 60  # a keystroke asks the index for this many papers; the cou
 # The first screen shows the saved default view when its top papers are all among its saved rows.
 PREVIEW_ROWS = 24
 SHORT = 32  # a terminal shorter than this gets a one-line search bar
+FOOTER_AT_LATEST = 1.0  # seconds: the footer's keys wait for the first list no longer than this
 
 T = TypeVar("T")
 
@@ -148,6 +149,15 @@ def first_view_preview(search: Search) -> Preview | None:
     return preview
 
 
+DEFAULT_VIEW = Search("", Sort.RELEVANCE, Filter.ALL)  # what the main screen opens on
+
+
+def start_first_view(library: Library) -> EarlyPreview | None:
+    """The main screen's first preview, read in a thread from now on."""
+    preview = first_view_preview(DEFAULT_VIEW)
+    return EarlyPreview(library, preview) if preview is not None else None
+
+
 def index_notice(report: IndexReport) -> str:
     """What an indexing run changed, in the reader's words."""
     changes = []
@@ -215,6 +225,10 @@ class MainScreen(PaperListScreen):
         Binding("enter,down", "to_results", "Results", key_display="enter/↓", priority=True),
     ]
     PALETTE = tuple(command for command in MAIN_COMMANDS if command is not QUIT)  # the palette has its own Quit
+    # The list has the focus from the start: Textual's default (the first
+    # focusable widget, the search bar) gave it to the bar and took it back,
+    # restyling both before the first frame.
+    AUTO_FOCUS = "#results"
 
     query_text: var[str] = var("", init=False)
     sort: var[Sort] = var(Sort.RELEVANCE, init=False)
@@ -232,8 +246,17 @@ class MainScreen(PaperListScreen):
             self.report = report
             self.failed = failed
 
-    def __init__(self, library: Library, keymap: Mapping[str, str], index_on_start: bool = True) -> None:
+    def __init__(
+        self,
+        library: Library,
+        keymap: Mapping[str, str],
+        index_on_start: bool = True,
+        first_view: EarlyPreview | None = None,
+    ) -> None:
         super().__init__(library)
+        # The first list's preview, read from now on (or since the app was made:
+        # `start_first_view`), so that the first frame can hold it.
+        self._first_view = first_view if first_view is not None else start_first_view(library)
         self.keymap = keymap
         self.index_on_start = index_on_start
         self.total = 0
@@ -246,11 +269,14 @@ class MainScreen(PaperListScreen):
         self._stop_watching = threading.Event()
         self._index_again = False  # saves changed while an index run was going
         self._moved = False  # the user moved the cursor in the list on screen
+        self._first_list_shown = False
+        self._first_frame_shown = False
+        self._first_frame = threading.Event()  # the same, for the first search's worker
 
     def compose(self) -> ComposeResult:
         yield SearchBar(id="search")
         yield PaperList(self.library, id="papers")
-        yield Footer()
+        yield Footer(held=True)  # built once the first list is on the terminal (`_show_keys`)
 
     @property
     def results(self) -> ResultList:
@@ -258,6 +284,7 @@ class MainScreen(PaperListScreen):
 
     def on_mount(self) -> None:
         self.set_focus(self.results)  # at once: a key typed right after start lands after it
+        self.set_timer(FOOTER_AT_LATEST, self.query_one(Footer).release)
         self.start_search()
         self._check_samples()
         if self.index_on_start:
@@ -402,8 +429,26 @@ class MainScreen(PaperListScreen):
         # on the paper the user moved to; a new one, or one the user has not
         # moved in yet, starts at the top (where a new dump's papers go).
         keep = self.results.current if search == self.shown and self._moved else None
-        preview = first_view_preview(search) if self.shown is None else None  # the first screen only
-        self.paper_list.load(search_source(search), keep=keep, preview=preview)
+        source = search_source(search)
+        preview: Preview | None = None
+        if self.shown is None:  # the first screen only
+            early, self._first_view = self._first_view, None
+            preview = early if early is not None and search == DEFAULT_VIEW else first_view_preview(search)
+            source = self._after_first_frame(source)
+        self.paper_list.load(source, keep=keep, preview=preview)
+
+    def _after_first_frame(self, source: Source) -> Source:
+        """The first search waits for the first frame to be on the terminal:
+        opening the index (Whoosh's imports, the search) in its worker would
+        share the CPU with drawing it. The list's own wait for its preview ends
+        too early for that frame (Textual holds back its first frames)."""
+        frame = self._first_frame
+
+        def after_frame(library: Library) -> Listing:
+            frame.wait(PREVIEW_PAINT_WAIT)
+            return source(library)
+
+        return after_frame
 
     @on(PaperList.Listed)
     def listed(self, event: PaperList.Listed) -> None:
@@ -475,6 +520,7 @@ class MainScreen(PaperListScreen):
 
     @on(PaperList.Failed)
     def search_failed(self, event: PaperList.Failed) -> None:
+        self._show_keys(list_shown=True)  # no first list: the keys are shown all the same
         self._start_index_once()
         # A query that cannot be read keeps the last good results.
         self.message = event.message
@@ -482,7 +528,22 @@ class MainScreen(PaperListScreen):
     def _begin_visit_once(self) -> None:
         if not self._visit_begun:
             self._visit_begun = True
+            self._show_keys(list_shown=True)
             self.begin_visit()
+
+    def _show_keys(self, list_shown: bool = False, frame_shown: bool = False) -> None:
+        """Build the footer's keys once the first list is shown and a frame is
+        on the terminal (the app's Ready): built before, they held back the
+        first frame by ~25 ms. They wait a second at most."""
+        self._first_list_shown |= list_shown
+        self._first_frame_shown |= frame_shown
+        if self._first_list_shown and self._first_frame_shown:
+            self.query_one(Footer).release()
+
+    def first_frame_shown(self) -> None:
+        """The app's first frame is on the terminal (its Ready event)."""
+        self._first_frame.set()
+        self._show_keys(frame_shown=True)
 
     def _start_index_once(self) -> None:
         if self._index_after_first_list:
@@ -719,14 +780,12 @@ class MainScreen(PaperListScreen):
             self.start_search()
             return
         if step.phase in {"read", "index"} and step.total:
-            bar = self.paper_list.progress
-            bar.add_class("-active")
-            bar.update(total=step.total, progress=step.done)
+            self.paper_list.show_progress(step.done, step.total)
             what = "dumps" if step.phase == "read" else "papers"
             self.indexing = f"indexing: {step.done}/{step.total} {what}"
 
     def _index_finished(self) -> None:
-        self.paper_list.progress.remove_class("-active")
+        self.paper_list.hide_progress()
         self.indexing = ""
         if self._index_again:
             self._index_again = False

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -25,7 +26,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import var
 from textual.timer import Timer
-from textual.widgets import ProgressBar, Static
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from ...core.errors import PapersError
@@ -86,6 +87,34 @@ Source = Callable[[Library], Listing]
 # without opening the index (None: it has none to offer).
 Preview = Callable[[Library], tuple[Listing, dict[str, Row]] | None]
 Spans = tuple[tuple[int, int], ...]
+
+
+class EarlyPreview:
+    """A preview read in a thread of its own from the moment it is made (the
+    app makes the first screen's before Textual starts): when it is ready as
+    the list loads, the list shows it at once, so the first frame painted
+    holds it. Called like any preview (in the list's worker), it waits for
+    its thread."""
+
+    def __init__(self, library: Library, preview: Preview) -> None:
+        self._answer: Future[tuple[Listing, dict[str, Row]] | None] = Future()
+        thread = threading.Thread(target=self._read, args=(library, preview), name="papers-preview", daemon=True)
+        thread.start()
+
+    def _read(self, library: Library, preview: Preview) -> None:
+        try:
+            self._answer.set_result(preview(library))
+        except BaseException as error:  # noqa: BLE001 - handed to whoever calls it, as a preview's own would be
+            self._answer.set_exception(error)
+
+    def ready(self) -> tuple[Listing, dict[str, Row]] | None:
+        """The preview if it has been read (None while it is read, or when it has none or failed)."""
+        if not self._answer.done() or self._answer.exception() is not None:
+            return None
+        return self._answer.result()
+
+    def __call__(self, _library: Library) -> tuple[Listing, dict[str, Row]] | None:
+        return self._answer.result()
 
 
 def read_rows(library: Library, paper_ids: Sequence[str], parsed: ParsedQuery | None = None) -> dict[str, Row]:
@@ -247,7 +276,7 @@ class PaperList(Vertical):
             yield PaperView(id="paper")
         with Horizontal(id="statusbar"):
             yield Static(id="status", markup=False)
-            yield ProgressBar(id="progress", show_eta=False)
+            # The progress bar is mounted when there is progress to show (`show_progress`).
 
     @property
     def results(self) -> ResultList:
@@ -257,9 +286,23 @@ class PaperList(Vertical):
     def paper_view(self) -> PaperView:
         return self.query_one("#paper", PaperView)
 
-    @property
-    def progress(self) -> ProgressBar:
-        return self.query_one("#progress", ProgressBar)
+    def show_progress(self, done: int, total: int) -> None:
+        """Show a bar of `done` out of `total` in the status line (mounted on
+        first use: most starts have nothing to index, and the first screen
+        builds three widgets fewer)."""
+        from textual.widgets import ProgressBar
+
+        bars = self.query("#progress").results(ProgressBar)
+        bar = next(bars, None)
+        if bar is None:
+            bar = ProgressBar(id="progress", show_eta=False)
+            self.query_one("#statusbar").mount(bar)
+        bar.add_class("-active")
+        bar.update(total=total, progress=done)
+
+    def hide_progress(self) -> None:
+        for bar in self.query("#progress"):
+            bar.remove_class("-active")
 
     @property
     def current_id(self) -> str | None:
@@ -289,7 +332,16 @@ class PaperList(Vertical):
         self.workers.cancel_group(self, "more")
         if self._busy_timer is None:
             self._busy_timer = self.set_timer(BUSY_AFTER, lambda: setattr(self, "busy", True))
-        self._list(source, keep, max(self.results.size.height, 24), preview)
+        height = max(self.results.size.height, 24)
+        early = preview.ready() if isinstance(preview, EarlyPreview) else None
+        if early is not None:
+            # Read before the list was mounted: shown now, in the frame being
+            # made; the source runs once it is painted.
+            painted = threading.Event()
+            self._show_listing(self._Loaded(early[0], early[1], keep, painted))
+            self._list(source, keep, height, painted=painted)
+            return
+        self._list(source, keep, height, preview)
 
     def _done(self) -> None:
         """The newest source answered (listing or failure)."""
@@ -309,8 +361,16 @@ class PaperList(Vertical):
             self.show(self.results.current)
 
     @work(thread=True, exclusive=True, group="list")
-    def _list(self, source: Source, keep: str | None, height: int, preview: Preview | None = None) -> None:
-        """Run the source and fetch the first rows; a newer load cancels this one."""
+    def _list(
+        self,
+        source: Source,
+        keep: str | None,
+        height: int,
+        preview: Preview | None = None,
+        painted: threading.Event | None = None,
+    ) -> None:
+        """Run the source and fetch the first rows; a newer load cancels this
+        one. A preview is shown first; the source waits for it to be `painted`."""
         worker = get_current_worker()
         early = None
         with contextlib.suppress(PapersError):  # no preview then: the source says what is wrong
@@ -318,6 +378,7 @@ class PaperList(Vertical):
         if early is not None and not worker.is_cancelled:
             painted = threading.Event()
             self.post_message(self._Loaded(early[0], early[1], keep, painted))
+        if painted is not None:
             # Opening the index would share the CPU with painting the preview.
             painted.wait(PREVIEW_PAINT_WAIT)
         if worker.is_cancelled:
