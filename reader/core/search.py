@@ -301,7 +301,7 @@ class _PreloadedOr(wq.Or):  # type: ignore[misc]
     scores, instead of walking a tree of unions one posting at a time.
     Whoosh picks it only for segments of 5,000 papers or fewer; for a
     union of many common terms it is 2-3x faster in big segments too
-    (`comp*` 3.0 -> 1.1 s, `spe` 0.72 -> 0.36 s at 100k: docs/benchmarks.md).
+    (`comp*` 2.9 -> 1.1 s, `spe` 0.7 -> 0.25 s at 100k: docs/benchmarks.md).
     Not for fuzzy terms nor rare ones: the array costs a pass over the
     segment, and those are answered by skipping blocks."""
 
