@@ -59,11 +59,15 @@ INDEX_NAME = "papers"
 # Papers per commit: big enough to keep segments few, small enough that a
 # first run on a big folder becomes searchable within a minute or so.
 BATCH_PAPERS = int(os.environ.get("PAPERS_INDEX_BATCH", "5000"))
-# Past that, a long run's batch grows to the papers it has already written:
-# a first index of n papers makes ~2 log2(n / 5000) segments, not n / 2500
-# (61 at 100k papers, each with its own copy of the word list). A batch size
-# set in the environment stays fixed (tests use it for many commit points).
+# Past that, a long run's batch grows to the papers it has already written,
+# up to MAX_BATCH_PAPERS: a 100k first index makes 30 segments, not 61 (each
+# keeps its own word list: the cache 1.21x -> 1.16x bare Whoosh). Bigger
+# batches cost more than they save: unbounded growth (19 segments) took the
+# first index from 276 to 393 s of CPU, a 12,000 cap 321 s (docs/benchmarks.md).
+# A batch size set in the environment stays fixed (tests use it for many
+# commit points).
 BATCH_GROWS = "PAPERS_INDEX_BATCH" not in os.environ
+MAX_BATCH_PAPERS = 12_000
 # A long run (many dumps to read) commits its first papers sooner: a new
 # folder is searchable within seconds (commits merge nothing, so a small one
 # costs little).
@@ -832,7 +836,7 @@ def _batch_target(batch: _Batch, first_batch: int) -> int:
     """Papers the running batch holds before it is committed."""
     if batch.commits == 0:
         return first_batch
-    return max(BATCH_PAPERS, batch.added + batch.updated) if BATCH_GROWS else BATCH_PAPERS
+    return min(max(BATCH_PAPERS, batch.added + batch.updated), MAX_BATCH_PAPERS) if BATCH_GROWS else BATCH_PAPERS
 
 
 def _unreadable_notes(recall: TextRecall) -> list[str]:

@@ -306,13 +306,14 @@ def test_a_long_first_run_grows_its_batches(
     isolated_dirs: Locations, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Past the first batches, each commit holds as many papers as the run
-    has written: a first index makes few segments (log of its size), not one
+    has written, up to a cap: a first index makes fewer segments than one
     per batch."""
     folder = tmp_path / "long"
     folder.mkdir()
     write_dumps(folder, 1600, 32)
     monkeypatch.setattr(index_module, "BATCH_PAPERS", 100)
     monkeypatch.setattr(index_module, "BATCH_GROWS", True)
+    monkeypatch.setattr(index_module, "MAX_BATCH_PAPERS", 500)
     searchable: list[int] = []
 
     def progress(step: Progress) -> None:
@@ -320,4 +321,4 @@ def test_a_long_first_run_grows_its_batches(
             searchable.append(Library(isolated_dirs).total())
 
     Library(isolated_dirs).index([folder], progress=progress)
-    assert searchable == [100, 200, 400, 800, 1600]
+    assert searchable == [100, 200, 400, 800, 1300, 1600]
