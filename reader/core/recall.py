@@ -27,6 +27,9 @@ class TextRecall:
     def __init__(self, index: whoosh.index.Index) -> None:
         self.index = index
         self._searcher: Searcher | None = None
+        # The index does not change during a batch: a paper's text is read
+        # from it once (a batch merges a changed paper before and after).
+        self._held_texts: dict[str, tuple[str, str] | None] = {}
         self._dumps: dict[str, dict[str, list[tuple[str, str]]]] = {}
         # Occurrences whose text could not be read again (the save changed
         # or went since it was indexed: the next run reads it anew).
@@ -45,6 +48,11 @@ class TextRecall:
         return None
 
     def _held(self, paper_id: str) -> tuple[str, str] | None:
+        if paper_id not in self._held_texts:
+            self._held_texts[paper_id] = self._read_held(paper_id)
+        return self._held_texts[paper_id]
+
+    def _read_held(self, paper_id: str) -> tuple[str, str] | None:
         if self._searcher is None:
             self._searcher = self.index.searcher()
         number = self._searcher.document_number(id=paper_id)
@@ -72,3 +80,4 @@ class TextRecall:
             self._searcher.close()
             self._searcher = None
         self._dumps.clear()
+        self._held_texts.clear()

@@ -7,6 +7,7 @@ palette commands, so the app knows no screen but the first.
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Sequence
 
 from textual.app import App
@@ -66,6 +67,9 @@ class PapersApp(App[None]):
         library = library if library is not None else Library()
         # Read while Textual starts: the first frame can hold the first list.
         self.first_view = start_first_view(library)
+        # Set once the first frame is on the terminal (Ready): the list's
+        # first search waits for it (reader/tui/widgets/paper_list.py).
+        self.first_frame = threading.Event()
         super().__init__()
         self.library = library
         self.config = config if config is not None else Config.load(library.locations.config_path)
@@ -98,6 +102,7 @@ class PapersApp(App[None]):
 
     def on_ready(self) -> None:
         # The first frame is on the terminal: what was held back for it follows.
+        self.first_frame.set()
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):
                 screen.first_frame_shown()

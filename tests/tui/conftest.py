@@ -13,6 +13,7 @@ from textual.worker import WorkerCancelled
 
 from reader.tui.app import PapersApp
 from reader.tui.screens.main import MainScreen
+from reader.tui.widgets.paper_list import PaperList
 from tests.conftest import MakeApp as MakeApp  # re-exported for the tests
 
 
@@ -40,6 +41,17 @@ def main_screen(app: PapersApp) -> MainScreen:
     screen = app.screen
     assert isinstance(screen, MainScreen), type(screen)
     return screen
+
+
+async def emptied_list(pilot: Pilot[None]) -> PaperList:
+    """The main screen's list once the app has settled, emptied: what a
+    load shows next is the load's own doing."""
+    await settle(pilot)
+    app = pilot.app
+    assert isinstance(app, PapersApp)
+    papers = main_screen(app).paper_list
+    papers.results.set_ids([])
+    return papers
 
 
 _NAMED = {"/": "slash", " ": "space", "?": "question_mark", "~": "tilde", "*": "asterisk", '"': "quotation_mark"}

@@ -20,7 +20,7 @@ from reader.core.locations import Locations
 from reader.core.views import Filter, Sort
 from reader.tui.screens.main import PREVIEW_ROWS, Search, first_view_preview, search_source
 from reader.tui.widgets.paper_list import read_rows
-from tests.tui.conftest import MakeApp, main_screen, settle
+from tests.tui.conftest import MakeApp, emptied_list, main_screen, settle
 from tests.tui.test_triage_flows import yesterday_then_a_new_dump
 
 DEFAULT = Search("", Sort.RELEVANCE, Filter.ALL)
@@ -120,9 +120,7 @@ def _failing(message: str) -> Callable[[Library], Any]:
 async def test_a_preview_that_fails_leaves_the_search_to_answer(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        papers = main_screen(app).paper_list
-        papers.results.set_ids([])
+        papers = await emptied_list(pilot)
         papers.load(search_source(DEFAULT), preview=_failing("the store could not be read"))
         await settle(pilot)
         assert len(papers.results.ids) == 160

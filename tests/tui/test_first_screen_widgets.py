@@ -20,7 +20,7 @@ from reader.tui.screens.help import HelpScreen
 from reader.tui.screens.main import DEFAULT_VIEW, PREVIEW_ROWS, first_view_preview, search_source
 from reader.tui.widgets.paper_list import EarlyPreview, Listing
 from reader.tui.widgets.result_list import Row
-from tests.tui.conftest import MakeApp, main_screen, settle
+from tests.tui.conftest import MakeApp, emptied_list, main_screen, settle
 
 
 async def test_footer_keys_start_as_the_footer_is_and_follow_it(make_app: MakeApp) -> None:
@@ -103,9 +103,7 @@ def _failing(_library: Library) -> tuple[Listing, dict[str, Row]] | None:
 async def test_an_early_preview_that_fails_leaves_the_search_to_answer(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        papers = main_screen(app).paper_list
-        papers.results.set_ids([])
+        papers = await emptied_list(pilot)
         early = EarlyPreview(app.library, _failing)
         with pytest.raises(PapersError):
             early(app.library)
@@ -118,9 +116,7 @@ async def test_an_early_preview_that_fails_leaves_the_search_to_answer(make_app:
 async def test_an_early_preview_still_being_read_is_shown_when_it_comes(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        papers = main_screen(app).paper_list
-        papers.results.set_ids([])
+        papers = await emptied_list(pilot)
         release = threading.Event()
         preview = first_view_preview(DEFAULT_VIEW)
         assert preview is not None

@@ -38,7 +38,7 @@ from ...core.undo import SeenMany
 from ...core.views import FILTERS, SORTS, Filter, Sort
 from ..commands import MAIN_COMMANDS, PAPER_COMMANDS, QUIT
 from ..widgets.footer import Footer
-from ..widgets.paper_list import PREVIEW_PAINT_WAIT, EarlyPreview, Listing, PaperList, Preview, Source, first_rows
+from ..widgets.paper_list import EarlyPreview, Listing, PaperList, Preview, Source, first_rows
 from ..widgets.result_list import ResultList, Row
 from ..widgets.search_bar import SearchBar
 from ..writes import in_writer
@@ -271,7 +271,6 @@ class MainScreen(PaperListScreen):
         self._moved = False  # the user moved the cursor in the list on screen
         self._first_list_shown = False
         self._first_frame_shown = False
-        self._first_frame = threading.Event()  # the same, for the first search's worker
 
     def compose(self) -> ComposeResult:
         yield SearchBar(id="search")
@@ -434,21 +433,7 @@ class MainScreen(PaperListScreen):
         if self.shown is None:  # the first screen only
             early, self._first_view = self._first_view, None
             preview = early if early is not None and search == DEFAULT_VIEW else first_view_preview(search)
-            source = self._after_first_frame(source)
         self.paper_list.load(source, keep=keep, preview=preview)
-
-    def _after_first_frame(self, source: Source) -> Source:
-        """The first search waits for the first frame to be on the terminal:
-        opening the index (Whoosh's imports, the search) in its worker would
-        share the CPU with drawing it. The list's own wait for its preview ends
-        too early for that frame (Textual holds back its first frames)."""
-        frame = self._first_frame
-
-        def after_frame(library: Library) -> Listing:
-            frame.wait(PREVIEW_PAINT_WAIT)
-            return source(library)
-
-        return after_frame
 
     @on(PaperList.Listed)
     def listed(self, event: PaperList.Listed) -> None:
@@ -542,7 +527,6 @@ class MainScreen(PaperListScreen):
 
     def first_frame_shown(self) -> None:
         """The app's first frame is on the terminal (its Ready event)."""
-        self._first_frame.set()
         self._show_keys(frame_shown=True)
 
     def _start_index_once(self) -> None:

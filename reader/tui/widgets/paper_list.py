@@ -333,15 +333,18 @@ class PaperList(Vertical):
         if self._busy_timer is None:
             self._busy_timer = self.set_timer(BUSY_AFTER, lambda: setattr(self, "busy", True))
         height = max(self.results.size.height, 24)
+        # Textual holds back an app's first frames until it is ready: a source
+        # that ran before would share the CPU with drawing the first one.
+        frame: threading.Event | None = getattr(self.app, "first_frame", None)
         early = preview.ready() if isinstance(preview, EarlyPreview) else None
         if early is not None:
             # Read before the list was mounted: shown now, in the frame being
             # made; the source runs once it is painted.
             painted = threading.Event()
             self._show_listing(self._Loaded(early[0], early[1], keep, painted))
-            self._list(source, keep, height, painted=painted)
+            self._list(source, keep, height, painted=painted, frame=frame)
             return
-        self._list(source, keep, height, preview)
+        self._list(source, keep, height, preview, frame=frame)
 
     def _done(self) -> None:
         """The newest source answered (listing or failure)."""
@@ -368,9 +371,11 @@ class PaperList(Vertical):
         height: int,
         preview: Preview | None = None,
         painted: threading.Event | None = None,
+        frame: threading.Event | None = None,
     ) -> None:
         """Run the source and fetch the first rows; a newer load cancels this
-        one. A preview is shown first; the source waits for it to be `painted`."""
+        one. A preview is shown first; the source waits for it to be `painted`,
+        and for the app's first `frame` to be on the terminal."""
         worker = get_current_worker()
         early = None
         with contextlib.suppress(PapersError):  # no preview then: the source says what is wrong
@@ -378,9 +383,10 @@ class PaperList(Vertical):
         if early is not None and not worker.is_cancelled:
             painted = threading.Event()
             self.post_message(self._Loaded(early[0], early[1], keep, painted))
-        if painted is not None:
-            # Opening the index would share the CPU with painting the preview.
-            painted.wait(PREVIEW_PAINT_WAIT)
+        # Opening the index would share the CPU with painting the preview.
+        for drawn in (painted, frame):
+            if drawn is not None:
+                drawn.wait(PREVIEW_PAINT_WAIT)
         if worker.is_cancelled:
             return
         try:
