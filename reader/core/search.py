@@ -21,26 +21,35 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import heapq
+import itertools
 import os
 import re
 import threading
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from pickle import loads
 from typing import Any
 
+import numpy as np
 import whoosh.index
 from whoosh import query as wq
 from whoosh.analysis import STOP_WORDS
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.collectors import Collector, WrappingCollector
 from whoosh.columns import NumericColumn
+from whoosh.matching import FilterMatcher
 from whoosh.qparser import FuzzyTermPlugin, MultifieldParser
 from whoosh.qparser.common import QueryParserError
 from whoosh.reading import IndexReader
+from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
+from whoosh.util.numeric import byte_to_length
 
+from . import array_search
+from .array_search import AllOf, AlsoMaybe, AnyOf, Nothing, PhrasePlan, Plan, Postings, TermPlan, TermStats, Without
 from .budget import Budget
 from .errors import IndexReadError, QueryError
 from .generations import Snapshot
@@ -737,6 +746,203 @@ def lengths_in_memory(reader: IndexReader) -> None:
             cache[name] = data + bytes(max(0, documents - len(data)))
 
 
+# scoring with arrays (reader/core/array_search.py) -------------------------------------
+# Decoded postings kept between searches: 8 bytes a posting, so ~8 million
+# postings, the common words of a 100,000-paper library.
+POSTING_CACHE = array_search.PostingCache(64 * 1024 * 1024)
+# Whoosh's field length byte -> length (whoosh/util/numeric.py).
+_LENGTHS = np.array([byte_to_length(code) or 0 for code in range(256)], np.float64)
+
+
+def query_plan(node: wq.Query) -> Plan | None:
+    """The query as array_search answers it; None when some part of it is
+    one only Whoosh answers (a range, a field other than title and abstract,
+    a phrase with slop, NOT alone...)."""
+    if node is wq.NullQuery:
+        return Nothing()
+    boost = float(node.boost)
+    if type(node) is wq.Term and node.fieldname in SEARCH_FIELDS:
+        return TermPlan(node.fieldname, _as_str(node.text), boost)
+    if type(node) is wq.Phrase and node.fieldname in SEARCH_FIELDS and node.slop == 1 and node.words:
+        return PhrasePlan(node.fieldname, tuple(_as_str(word) for word in node.words), boost)
+    if isinstance(node, wq.Or) and not node.minmatch and not node.scale:
+        parts = _plans(node.subqueries)
+        return AnyOf(tuple(parts), boost) if parts is not None else None
+    if type(node) is wq.And:
+        kept = _plans([child for child in node.subqueries if not isinstance(child, wq.Not)])
+        dropped = _plans([child.query for child in node.subqueries if isinstance(child, wq.Not)])
+        return AllOf(tuple(kept), boost, tuple(dropped)) if kept and dropped is not None else None
+    if type(node) is wq.AndNot:
+        kept_plan, dropped_plan = query_plan(node.a), query_plan(node.b)
+        return Without(kept_plan, dropped_plan, boost) if kept_plan and dropped_plan else None
+    if type(node) is wq.AndMaybe:
+        required, optional = query_plan(node.a), query_plan(node.b)
+        return AlsoMaybe(required, optional, boost) if required and optional else None
+    return None
+
+
+def _plans(nodes: Iterable[wq.Query]) -> list[Plan] | None:
+    """The plans of some queries; None unless every one has one."""
+    found = [query_plan(node) for node in nodes]
+    return [plan for plan in found if plan is not None] if all(plan is not None for plan in found) else None
+
+
+class _ArraySegment:
+    """One segment of a searcher, read as array_search reads it."""
+
+    def __init__(self, leaf: IndexReader, top: Searcher, stats: dict[tuple[str, str], TermStats]) -> None:
+        self.leaf = leaf
+        self.size = int(leaf.doc_count_all())
+        self._top = top
+        self._stats = stats
+        self._name = _segment_id(leaf)  # random and never reused: names the postings in the cache
+        self._lengths: dict[str, array_search.Floats] = {}
+        self._live: np.ndarray[Any, np.dtype[np.bool_]] | None = None
+
+    def postings(self, field: str, text: str) -> Postings:
+        if (field, text) not in self.leaf:
+            return array_search.EMPTY
+        if not self._name:
+            return _read_postings(self.leaf, field, text)
+        return POSTING_CACHE.get((self._name, field, text), lambda: _read_postings(self.leaf, field, text))
+
+    def lengths(self, field: str) -> array_search.Floats:
+        found = self._lengths.get(field)
+        if found is None:
+            found = self._lengths[field] = _field_lengths(self.leaf, field, self.size)
+        return found
+
+    def live(self) -> np.ndarray[Any, np.dtype[np.bool_]] | None:
+        if self._live is None and self.leaf.has_deletions():
+            deleted = getattr(self.leaf, "deleted_docs_set", None)
+            if not isinstance(deleted, frozenset):
+                deleted = [number for number in range(self.size) if self.leaf.is_deleted(number)]
+            self._live = np.ones(self.size, np.bool_)
+            self._live[np.fromiter(deleted, np.int64, len(deleted))] = False
+        return self._live
+
+    def stats(self, field: str, text: str) -> TermStats:
+        found = self._stats.get((field, text))
+        if found is None:
+            scorer = self._top.weighting.scorer(self._top, field, text)
+            found = self._stats[(field, text)] = TermStats(scorer.idf, scorer.avgfl, scorer.B, scorer.K1)
+        return found
+
+    def positions(self, field: str, text: str, docs: Sequence[int]) -> dict[int, list[int]]:
+        """Each of `docs` (ascending) holding the term: its positions in the field."""
+        if not docs or (field, text) not in self.leaf:
+            return {}
+        matcher = self.leaf.postings(field, text)
+        if isinstance(matcher, FilterMatcher):
+            matcher = matcher.child  # deleted documents are never asked for
+        blocks = self.postings(field, text).blocks
+        if isinstance(matcher, W3LeafMatcher) and len(blocks) and matcher._fixedsize is None:
+            return _read_positions(matcher, blocks, docs)
+        found: dict[int, list[int]] = {}
+        for doc in docs:
+            if not matcher.is_active():
+                break
+            matcher.skip_to(doc)
+            if matcher.is_active() and matcher.id() == doc:
+                found[doc] = list(matcher.value_as("positions"))
+        return found
+
+
+def _block_data(matcher: W3LeafMatcher, offset: int, length: int, compressed: bool) -> tuple[Any, Any, Any]:
+    """One block of Whoosh 3 postings: (deltas of document numbers, weights
+    as None = all 1, one float = all that, or one each; values), pickled and
+    maybe compressed (whoosh/codec/whoosh3.py, W3PostingsWriter._write_block)."""
+    data = matcher._postfile.get(offset, length)
+    if compressed:
+        data = zlib.decompress(data)
+    ids, weights, values = loads(data)
+    return ids, weights, values
+
+
+def _read_positions(matcher: W3LeafMatcher, blocks: np.ndarray[Any, Any], docs: Sequence[int]) -> dict[int, list[int]]:
+    """Positions of the term in `docs` (ascending), reading only the blocks
+    that may hold them (`blocks`, as `_read_blocks` found them)."""
+    decode = matcher.format.decoder("positions")
+    found: dict[int, list[int]] = {}
+    wanted = np.asarray(docs, np.int64)
+    which = np.searchsorted(blocks[:, 3], wanted)  # the first block whose last document is not before
+    for block in np.unique(which[which < len(blocks)]).tolist():
+        offset, length, compressed, _last = blocks[block].tolist()
+        deltas, _weights, values = _block_data(matcher, offset, length, bool(compressed))
+        where = {doc: index for index, doc in enumerate(itertools.accumulate(deltas))}
+        for doc in wanted[which == block].tolist():
+            index = where.get(doc)
+            if index is not None:
+                found[doc] = decode(values[index])
+    return found
+
+
+def _read_postings(leaf: IndexReader, field: str, text: str) -> Postings:
+    """A term's documents and frequencies in a segment, deleted ones
+    included. Whoosh's blocks are read whole (a pickled tuple each), not
+    posting by posting: ~5x faster for a common word."""
+    matcher = leaf.postings(field, text)
+    if isinstance(matcher, FilterMatcher):  # deletions: array_search drops those documents
+        matcher = matcher.child
+    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
+        return _read_blocks(matcher)
+    docs: list[int] = []
+    weights: list[float] = []
+    while matcher.is_active():
+        docs.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return Postings(np.array(docs, np.int32), np.array(weights, np.float32))
+
+
+def _read_blocks(matcher: W3LeafMatcher) -> Postings:
+    deltas: list[int] = []
+    weights: list[float] = []
+    sizes: list[int] = []
+    blocks: list[tuple[int, int, int, int]] = []
+    while True:
+        size = matcher._blocklength
+        where = (matcher._dataoffset, matcher._nextoffset - matcher._dataoffset, int(bool(matcher._compression)))
+        ids, block_weights, _values = _block_data(matcher, *where[:2], bool(where[2]))
+        blocks.append((*where, matcher._maxid))
+        deltas.extend(ids)
+        sizes.append(size)
+        if block_weights is None:
+            weights.extend([1.0] * size)
+        elif isinstance(block_weights, float):
+            weights.extend([block_weights] * size)
+        else:
+            weights.extend(block_weights)
+        if matcher._lastblock:
+            break
+        matcher._goto(matcher._nextoffset)
+    running = np.cumsum(np.array(deltas, np.int64))
+    # Each block's deltas start again from 0.
+    ends = np.cumsum(sizes)
+    before = np.concatenate(([0], running[ends[:-1] - 1]))
+    docs = running - np.repeat(before, sizes)
+    return Postings(docs.astype(np.int32), np.array(weights, np.float32), np.array(blocks, np.int64).reshape(-1, 4))
+
+
+def _field_lengths(leaf: IndexReader, field: str, size: int) -> array_search.Floats:
+    """A segment's field length of each document, as BM25 reads it."""
+    perdoc = getattr(leaf, "_perdoc", None)
+    held = getattr(perdoc, "_readers", {}).get(f"_{field}_len") if perdoc is not None else None
+    if isinstance(held, bytes) and len(held) >= size:  # from lengths_in_memory
+        return _LENGTHS[np.frombuffer(held, np.uint8, size)]
+    return np.array([leaf.doc_field_length(number, field, 0) or 0 for number in range(size)], np.float64)
+
+
+def array_segments(searcher: Searcher) -> list[tuple[_ArraySegment, int]] | None:
+    """The searcher's segments with their document offsets, for array_search
+    (for as long as the searcher is open: what they learn is kept); None when
+    its weighting is not Whoosh's BM25F (the scores would differ)."""
+    if type(searcher.weighting) is not BM25F:
+        return None
+    stats: dict[tuple[str, str], TermStats] = {}
+    return [(_ArraySegment(leaf, searcher, stats), offset) for leaf, offset in searcher.reader().leaf_readers()]
+
+
 class PaperSearcher:
     """Runs queries against one generation of the index. One instance per thread."""
 
@@ -755,6 +961,7 @@ class PaperSearcher:
         self.index_dir = Path(folder) if folder else None
         self._shared_vocabulary = shared_vocabulary
         self._vocabulary: Vocabulary | None = None
+        self._segments: list[tuple[_ArraySegment, int]] | None | bool = False  # False: not made yet
         try:
             reader_generation = self.searcher.reader().generation()
             # An index with no segments reads as Whoosh's EmptyReader, which has no generation.
@@ -786,6 +993,13 @@ class PaperSearcher:
             self._vocabulary = shared(self.generation, build) if shared is not None else build()
         return self._vocabulary
 
+    @property
+    def segments(self) -> list[tuple[_ArraySegment, int]] | None:
+        """The segments as array_search reads them (None: only Whoosh scores here)."""
+        if self._segments is False:
+            self._segments = array_segments(self.searcher)
+        return self._segments  # type: ignore[return-value]
+
     def parse(self, text: str, budget: Budget | None = None, typing: bool = False) -> ParsedQuery:
         """The query as it runs here; IndexReadError if the index cannot be read."""
         try:
@@ -814,25 +1028,21 @@ class PaperSearcher:
         sortedby, reverse = sort.index_field, sort.reverse
         if sortedby is None and parsed.is_everything:
             sortedby, reverse = "order", True  # no rank without a query: newest first, in page order
-        # A limit only for queries of few terms (MAX_LIMITED_TERMS); the
-        # others are scored in full and cut here.
-        collect = limit if limit is not None and _term_count(parsed.query) <= MAX_LIMITED_TERMS else None
+        plan = query_plan(parsed.query) if sortedby is None else None
         try:
-            collector = _Deadline(self.searcher.collector(limit=collect, sortedby=sortedby, reverse=reverse), budget)
-            self.searcher.search_with_collector(parsed.query, collector)
-            docs = list(collector.results().items())
+            if plan is not None and self.segments is not None:
+                best = array_search.rank(plan, self.segments, limit, budget.over)
+                docs, count, exact = best.docs, best.count, best.exact and not budget.ran_out
+            else:
+                docs, count, exact = self._whoosh_hits(parsed, sortedby, reverse, limit, budget)
         except Exception as error:  # noqa: BLE001 - a damaged or replaced index
             raise IndexReadError(f"the index could not be read ({error!r})") from error
         ids = self.id_map.ids
         if any(number >= len(ids) for number, _score in docs):
             raise IndexReadError("the index changed while it was searched")
-        exact = limit is None or len(docs) < limit or (collect is None and not budget.ran_out)
-        count = len(docs)
-        if limit is not None:
-            docs = docs[:limit]
         if parsed.is_everything and not budget.ran_out:
             count, exact = self.total, True
-        elif not exact:
+        elif not exact and plan is None:
             guess = estimate_count(parsed.query, self.searcher.reader(), self.total)
             count = max(len(docs), min(self.total, round(guess)))
         ranked = [ids[number] for number, _score in docs]
@@ -841,6 +1051,20 @@ class PaperSearcher:
         if budget.ran_out and not parsed.partial:
             parsed = ParsedQuery(parsed.text, parsed.query, parsed.notices, True)
         return Hits(ranked, scores, parsed, count, exact)
+
+    def _whoosh_hits(
+        self, parsed: ParsedQuery, sortedby: str | None, reverse: bool, limit: int | None, budget: Budget
+    ) -> tuple[list[tuple[int, Any]], int, bool]:
+        """Whoosh's own search: hits (with scores, or sort keys when sorted),
+        how many matched, and whether that count is exact."""
+        # A limit only for queries of few terms (MAX_LIMITED_TERMS); the
+        # others are scored in full and cut here.
+        collect = limit if limit is not None and _term_count(parsed.query) <= MAX_LIMITED_TERMS else None
+        collector = _Deadline(self.searcher.collector(limit=collect, sortedby=sortedby, reverse=reverse), budget)
+        self.searcher.search_with_collector(parsed.query, collector)
+        docs = list(collector.results().items())
+        exact = limit is None or len(docs) < limit or (collect is None and not budget.ran_out)
+        return (docs if limit is None else docs[:limit]), len(docs), exact
 
     def count(
         self, text: str, budget: Budget | None = None, typing: bool = False, among: Iterable[str] = ()
@@ -854,7 +1078,10 @@ class PaperSearcher:
             return 0, set()
         if parsed.is_everything:
             return self.total, set(wanted.values())
+        plan = query_plan(parsed.query)
         try:
+            if plan is not None and self.segments is not None:
+                return self._array_count(plan, wanted, budget)
             total, found = 0, set()
             for leaf, offset in self.searcher.subsearchers or [(self.searcher, 0)]:
                 docs = _matching(parsed.query, leaf)
@@ -863,6 +1090,14 @@ class PaperSearcher:
             return total, found
         except Exception as error:  # noqa: BLE001 - a damaged or replaced index
             raise IndexReadError(f"the index could not be read ({error!r})") from error
+
+    def _array_count(self, plan: Plan, wanted: dict[int, str], budget: Budget) -> tuple[int, set[str]]:
+        segments = self.segments or []
+        found = array_search.count(plan, [segment for segment, _offset in segments], budget.over)
+        total = sum(len(docs) for docs in found)
+        numbers = np.concatenate([docs + offset for docs, (_s, offset) in zip(found, segments, strict=False)])
+        hit = set(np.intersect1d(numbers, np.fromiter(wanted, np.int64, len(wanted))).tolist()) if wanted else set()
+        return total, {wanted[number] for number in hit}
 
     def papers(self, paper_ids: Iterable[str]) -> dict[str, Paper]:
         found: dict[str, Paper] = {}

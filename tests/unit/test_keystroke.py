@@ -58,11 +58,14 @@ def test_first_screenful_is_the_top_of_the_full_list(library: Library) -> None:
 
 
 def test_the_estimate_becomes_exact(library: Library) -> None:
+    # Words are counted exactly with their first screenful (array_search.py).
     top = library.search("model", first=3)
-    assert len(top.ids) == 3 and not top.exact
-    assert top.matched >= 3
-    exact = library.count("model")
-    assert exact == len(library.search("model").ids) > 3
+    assert len(top.ids) == 3 and top.exact and top.matched == len(library.search("model").ids)
+    # A phrase's first screenful checks the phrase for the papers shown only.
+    phrase = library.search('"large language models"', first=3)
+    assert len(phrase.ids) == 3 and not phrase.exact and phrase.matched >= 3
+    exact = library.count('"large language models"')
+    assert exact == len(library.search('"large language models"').ids) > 3
     everything = library.search("is:", first=10)  # every paper: listed whole
     assert len(everything.ids) == everything.matched == 160 and everything.exact
     few = library.search("hopper", first=30)
