@@ -798,12 +798,12 @@ class _ArraySegment:
         self._name = _segment_id(leaf)  # random and never reused: names the postings in the cache
         self._lengths: dict[str, array_search.Floats] = {}
         self._live: np.ndarray[Any, np.dtype[np.bool_]] | None = None
+        self._block_readers: dict[str, W3LeafMatcher] = {}
 
     def postings(self, field: str, text: str) -> Postings:
-        if (field, text) not in self.leaf:
-            return array_search.EMPTY
         if not self._name:
             return _read_postings(self.leaf, field, text)
+        # A term the segment lacks is kept too (as nothing): asking the segment costs more.
         return POSTING_CACHE.get((self._name, field, text), lambda: _read_postings(self.leaf, field, text))
 
     def lengths(self, field: str) -> array_search.Floats:
@@ -830,14 +830,12 @@ class _ArraySegment:
 
     def positions(self, field: str, text: str, docs: Sequence[int]) -> dict[int, list[int]]:
         """Each of `docs` (ascending) holding the term: its positions in the field."""
-        if not docs or (field, text) not in self.leaf:
+        held = self.postings(field, text)
+        if not docs or not len(held.docs):
             return {}
+        if len(held.blocks) and (reader := self._block_reader(field, text)) is not None:
+            return _read_positions(reader, held.blocks, docs)
         matcher = self.leaf.postings(field, text)
-        if isinstance(matcher, FilterMatcher):
-            matcher = matcher.child  # deleted documents are never asked for
-        blocks = self.postings(field, text).blocks
-        if isinstance(matcher, W3LeafMatcher) and len(blocks) and matcher._fixedsize is None:
-            return _read_positions(matcher, blocks, docs)
         found: dict[int, list[int]] = {}
         for doc in docs:
             if not matcher.is_active():
@@ -845,6 +843,21 @@ class _ArraySegment:
             matcher.skip_to(doc)
             if matcher.is_active() and matcher.id() == doc:
                 found[doc] = list(matcher.value_as("positions"))
+        return found
+
+
+    def _block_reader(self, field: str, text: str) -> W3LeafMatcher | None:
+        """A reader of the field's posting blocks (any term's: they share the
+        segment's postings file and the field's format); None if its blocks
+        are not Whoosh 3's with positions."""
+        found = self._block_readers.get(field)
+        if found is None:
+            matcher = self.leaf.postings(field, text)
+            if isinstance(matcher, FilterMatcher):
+                matcher = matcher.child  # deleted documents are never asked for
+            if not isinstance(matcher, W3LeafMatcher) or matcher._fixedsize is not None:
+                return None  # an inlined term's postings: asked again with the next term
+            found = self._block_readers[field] = matcher
         return found
 
 
@@ -881,6 +894,8 @@ def _read_postings(leaf: IndexReader, field: str, text: str) -> Postings:
     """A term's documents and frequencies in a segment, deleted ones
     included. Whoosh's blocks are read whole (a pickled tuple each), not
     posting by posting: ~5x faster for a common word."""
+    if (field, text) not in leaf:
+        return array_search.EMPTY
     matcher = leaf.postings(field, text)
     if isinstance(matcher, FilterMatcher):  # deletions: array_search drops those documents
         matcher = matcher.child
