@@ -845,7 +845,6 @@ class _ArraySegment:
                 found[doc] = list(matcher.value_as("positions"))
         return found
 
-
     def _block_reader(self, field: str, text: str) -> W3LeafMatcher | None:
         """A reader of the field's posting blocks (any term's: they share the
         segment's postings file and the field's format); None if its blocks
