@@ -82,26 +82,10 @@ class AlsoMaybe:
 
 @dataclass(frozen=True, slots=True)
 class Nothing:
-    pass
+    """A query that matches no paper (a word the parser dropped whole)."""
 
 
 Plan = TermPlan | PhrasePlan | AnyOf | AllOf | Without | AlsoMaybe | Nothing
-
-
-def plan_terms(plan: Plan) -> list[tuple[str, str]]:
-    """(field, text) of every term a plan reads, phrases' words included."""
-    if isinstance(plan, TermPlan):
-        return [(plan.field, plan.text)]
-    if isinstance(plan, PhrasePlan):
-        return [(plan.field, word) for word in plan.words]
-    if isinstance(plan, (AnyOf, AllOf)):
-        extra = plan.without if isinstance(plan, AllOf) else ()
-        return [term for part in (*plan.parts, *extra) for term in plan_terms(part)]
-    if isinstance(plan, Without):
-        return plan_terms(plan.kept) + plan_terms(plan.dropped)
-    if isinstance(plan, AlsoMaybe):
-        return plan_terms(plan.required) + plan_terms(plan.optional)
-    return []
 
 
 def has_phrase(plan: Plan) -> bool:

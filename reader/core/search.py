@@ -835,7 +835,7 @@ class _ArraySegment:
             return {}
         if len(held.blocks) and (reader := self._block_reader(field, text)) is not None:
             return _read_positions(reader, held.blocks, docs)
-        matcher = self.leaf.postings(field, text)
+        matcher = _every_posting(self.leaf, field, text)
         found: dict[int, list[int]] = {}
         for doc in docs:
             if not matcher.is_active():
@@ -851,9 +851,7 @@ class _ArraySegment:
         are not Whoosh 3's with positions."""
         found = self._block_readers.get(field)
         if found is None:
-            matcher = self.leaf.postings(field, text)
-            if isinstance(matcher, FilterMatcher):
-                matcher = matcher.child  # deleted documents are never asked for
+            matcher = _every_posting(self.leaf, field, text)
             if not isinstance(matcher, W3LeafMatcher) or matcher._fixedsize is not None:
                 return None  # an inlined term's postings: asked again with the next term
             found = self._block_readers[field] = matcher
@@ -889,15 +887,20 @@ def _read_positions(matcher: W3LeafMatcher, blocks: np.ndarray[Any, Any], docs: 
     return found
 
 
+def _every_posting(leaf: IndexReader, field: str, text: str) -> Any:
+    """A term's matcher over its postings, deleted documents included
+    (array_search drops those with the segment's live mask)."""
+    matcher = leaf.postings(field, text)
+    return matcher.child if isinstance(matcher, FilterMatcher) else matcher
+
+
 def _read_postings(leaf: IndexReader, field: str, text: str) -> Postings:
     """A term's documents and frequencies in a segment, deleted ones
     included. Whoosh's blocks are read whole (a pickled tuple each), not
     posting by posting: ~5x faster for a common word."""
     if (field, text) not in leaf:
         return array_search.EMPTY
-    matcher = leaf.postings(field, text)
-    if isinstance(matcher, FilterMatcher):  # deletions: array_search drops those documents
-        matcher = matcher.child
+    matcher = _every_posting(leaf, field, text)
     if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
         return _read_blocks(matcher)
     docs: list[int] = []
