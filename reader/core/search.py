@@ -25,30 +25,28 @@ import itertools
 import os
 import re
 import threading
-import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from pickle import loads
 from typing import Any
 
 import numpy as np
 import whoosh.index
 from whoosh import query as wq
 from whoosh.analysis import STOP_WORDS
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3LeafMatcher, W3TermInfo
 from whoosh.collectors import Collector, WrappingCollector
 from whoosh.columns import NumericColumn
 from whoosh.matching import FilterMatcher
 from whoosh.qparser import FuzzyTermPlugin, MultifieldParser
 from whoosh.qparser.common import QueryParserError
-from whoosh.reading import IndexReader
+from whoosh.reading import IndexReader, TermNotFound
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from . import array_search
+from . import array_search, posting_blocks
 from .array_search import AllOf, AlsoMaybe, AnyOf, Nothing, PhrasePlan, Plan, Postings, TermPlan, TermStats, Without
 from .budget import Budget
 from .errors import IndexReadError, QueryError
@@ -802,9 +800,9 @@ class _ArraySegment:
 
     def postings(self, field: str, text: str) -> Postings:
         if not self._name:
-            return _read_postings(self.leaf, field, text)
+            return read_postings(self.leaf, field, text)
         # A term the segment lacks is kept too (as nothing): asking the segment costs more.
-        return POSTING_CACHE.get((self._name, field, text), lambda: _read_postings(self.leaf, field, text))
+        return POSTING_CACHE.get((self._name, field, text), lambda: read_postings(self.leaf, field, text))
 
     def lengths(self, field: str) -> array_search.Floats:
         found = self._lengths.get(field)
@@ -859,14 +857,9 @@ class _ArraySegment:
 
 
 def _block_data(matcher: W3LeafMatcher, offset: int, length: int, compressed: bool) -> tuple[Any, Any, Any]:
-    """One block of Whoosh 3 postings: (deltas of document numbers, weights
-    as None = all 1, one float = all that, or one each; values), pickled and
-    maybe compressed (whoosh/codec/whoosh3.py, W3PostingsWriter._write_block)."""
-    data = matcher._postfile.get(offset, length)
-    if compressed:
-        data = zlib.decompress(data)
-    ids, weights, values = loads(data)
-    return ids, weights, values
+    """One block of Whoosh 3 postings, whole: (deltas of document numbers,
+    weights, values)."""
+    return posting_blocks.read_block_whole(matcher._postfile.get(offset, length), compressed)
 
 
 def _read_positions(matcher: W3LeafMatcher, blocks: np.ndarray[Any, Any], docs: Sequence[int]) -> dict[int, list[int]]:
@@ -894,51 +887,36 @@ def _every_posting(leaf: IndexReader, field: str, text: str) -> Any:
     return matcher.child if isinstance(matcher, FilterMatcher) else matcher
 
 
-def _read_postings(leaf: IndexReader, field: str, text: str) -> Postings:
+def read_postings(leaf: IndexReader, field: str, text: str) -> Postings:
     """A term's documents and frequencies in a segment, deleted ones
-    included. Whoosh's blocks are read whole (a pickled tuple each), not
-    posting by posting: ~5x faster for a common word."""
-    if (field, text) not in leaf:
+    included. Its blocks are read in one go and decoded as arrays
+    (posting_blocks.py), not posting by posting through a matcher: ~15x
+    faster for a common word (docs/benchmarks.md, "Cold words")."""
+    try:
+        info = leaf.term_info(field, text)
+    except TermNotFound:
         return array_search.EMPTY
+    postfile = getattr(getattr(leaf, "_terms", None), "_postfile", None)
+    if isinstance(info, W3TermInfo) and postfile is not None:
+        if info.is_inlined():
+            ids, weights, _values = info.inlined_postings()
+            return Postings(np.array(ids, np.int32), np.array(weights, np.float32))
+        offset, length = info.extent()
+        if isinstance(length, tuple):  # whoosh3 3.54's W3TermInfo keeps its extent's length as a 1-tuple
+            (length,) = length
+        data = postfile.get(offset, length)
+        if data[:4] != WHOOSH3_HEADER_MAGIC:
+            raise ValueError(f"no postings at offset {offset} for {field}:{text}")
+        found = posting_blocks.read_term(data[4:], offset + 4)
+        return Postings(found.docs, found.weights, found.blocks)
     matcher = _every_posting(leaf, field, text)
-    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
-        return _read_blocks(matcher)
     docs: list[int] = []
-    weights: list[float] = []
+    weights_read: list[float] = []
     while matcher.is_active():
         docs.append(matcher.id())
-        weights.append(matcher.weight())
+        weights_read.append(matcher.weight())
         matcher.next()
-    return Postings(np.array(docs, np.int32), np.array(weights, np.float32))
-
-
-def _read_blocks(matcher: W3LeafMatcher) -> Postings:
-    deltas: list[int] = []
-    weights: list[float] = []
-    sizes: list[int] = []
-    blocks: list[tuple[int, int, int, int]] = []
-    while True:
-        size = matcher._blocklength
-        where = (matcher._dataoffset, matcher._nextoffset - matcher._dataoffset, int(bool(matcher._compression)))
-        ids, block_weights, _values = _block_data(matcher, *where[:2], bool(where[2]))
-        blocks.append((*where, matcher._maxid))
-        deltas.extend(ids)
-        sizes.append(size)
-        if block_weights is None:
-            weights.extend([1.0] * size)
-        elif isinstance(block_weights, float):
-            weights.extend([block_weights] * size)
-        else:
-            weights.extend(block_weights)
-        if matcher._lastblock:
-            break
-        matcher._goto(matcher._nextoffset)
-    running = np.cumsum(np.array(deltas, np.int64))
-    # Each block's deltas start again from 0.
-    ends = np.cumsum(sizes)
-    before = np.concatenate(([0], running[ends[:-1] - 1]))
-    docs = running - np.repeat(before, sizes)
-    return Postings(docs.astype(np.int32), np.array(weights, np.float32), np.array(blocks, np.int64).reshape(-1, 4))
+    return Postings(np.array(docs, np.int32), np.array(weights_read, np.float32))
 
 
 def _field_lengths(leaf: IndexReader, field: str, size: int) -> array_search.Floats:

@@ -1,0 +1,210 @@
+"""The document numbers and weights of one Whoosh 3 posting block, read
+without unpickling the rest of it.
+
+A block is the pickle (protocol 2) of `(deltas, weights, values)`, maybe
+zlib-compressed (whoosh/codec/whoosh3.py, `W3PostingsWriter._write_block`).
+Unpickling it whole builds a bytes object per posting for `values` (each
+one a call to `_codecs.encode`: protocol 2 has no bytes opcode), which is
+most of the time a first search of a common word takes at 100,000 papers
+(docs/benchmarks.md, "Cold words"). Scores need only the first two parts:
+they are read here from the opcodes, as arrays, and only the first bytes of
+a compressed block are inflated. Anything not in the shape Whoosh writes
+gives None, and the caller unpickles the block as before.
+"""
+
+from __future__ import annotations
+
+import io
+import zlib
+from dataclasses import dataclass
+from pickle import UnpicklingError, load, loads
+
+import numpy as np
+import numpy.typing as npt
+
+Ints = npt.NDArray[np.int64]
+Weights = npt.NDArray[np.float32]
+
+_PROTO_2 = b"\x80\x02"
+_MARK = ord("(")
+_TUPLE = ord("t")
+_EMPTY_TUPLE = ord(")")
+_SMALL_TUPLE = {1: 0x85, 2: 0x86, 3: 0x87}  # TUPLE1..TUPLE3, by size
+_BINPUT = ord("q")
+_LONG_BINPUT = ord("r")
+_NONE = ord("N")
+_BINFLOAT = ord("G")
+# Opcodes of the ints Whoosh's deltas pickle as, and their argument sizes.
+_BININT1 = ord("K")
+_INTS = {_BININT1: 1, ord("M"): 2, ord("J"): 4}
+
+
+@dataclass(frozen=True, slots=True)
+class TermPostings:
+    """A term's postings in a segment: document numbers, weights, and where
+    each block is (rows of data offset, data length, compressed, last
+    document number), to read its positions later."""
+
+    docs: npt.NDArray[np.int32]
+    weights: Weights
+    blocks: npt.NDArray[np.int64]
+
+
+def read_term(data: bytes, base: int) -> TermPostings:
+    """The postings of one term from its blocks (`data`, read from offset
+    `base` of the postings file, just after the term's header tag). Each
+    block is a 4-byte big-endian length (negative for the last block), a
+    pickled header `(size, last id, max weight, compression, min length,
+    max length)`, then the block itself. ValueError if they are damaged."""
+    stream = io.BytesIO(data)
+    deltas: list[Ints] = []
+    weights: list[Weights] = []
+    sizes: list[int] = []
+    blocks: list[tuple[int, int, int, int]] = []
+    at = 0
+    while True:
+        if at + 4 > len(data):
+            raise ValueError(f"a posting block is cut short at offset {base + at}")
+        length = int.from_bytes(data[at : at + 4], "big", signed=True)
+        stream.seek(at + 4)
+        try:
+            size, last_id, _weight, compression, *_lengths = load(stream)
+        except (UnpicklingError, EOFError, TypeError, ValueError) as error:
+            raise ValueError(f"a damaged posting block header at offset {base + at}") from error
+        start, end = stream.tell(), at + 4 + abs(length)
+        if not 0 < size <= end - start or end > len(data):
+            raise ValueError(f"a damaged posting block at offset {base + at}")
+        block = data[start:end]
+        found = read_block(block, size, bool(compression))
+        if found is None:  # not the shape Whoosh writes today: unpickled whole
+            ids, block_weights, _values = read_block_whole(block, bool(compression))
+            found = np.array(ids, np.int64), _whole_weights(block_weights, size)
+        if len(found[0]) != size or len(found[1]) != size:
+            raise ValueError(f"a damaged posting block at offset {base + at}")
+        deltas.append(found[0])
+        weights.append(found[1])
+        sizes.append(size)
+        blocks.append((base + start, end - start, int(bool(compression)), last_id))
+        if length < 0:
+            break
+        at = end
+    running = np.cumsum(np.concatenate(deltas))
+    # Each block's deltas start again from 0.
+    ends = np.cumsum(sizes)
+    before = np.concatenate(([0], running[ends[:-1] - 1]))
+    docs = running - np.repeat(before, sizes)
+    return TermPostings(docs.astype(np.int32), np.concatenate(weights), np.array(blocks, np.int64).reshape(-1, 4))
+
+
+def _whole_weights(weights: object, size: int) -> Weights:
+    """A block's weights as Whoosh minified them: None = all 1, one float =
+    all that, or one each."""
+    if weights is None:
+        return np.ones(size, np.float32)
+    if isinstance(weights, float):
+        return np.full(size, weights, np.float32)
+    return np.array(weights, np.float32)
+
+
+def read_block(data: bytes, size: int, compressed: bool) -> tuple[Ints, Weights] | None:
+    """The block's deltas of document numbers (each block starts again from
+    0) and weights, or None if the block is not in the shape read here."""
+    if compressed:
+        try:
+            # Enough for the deltas (at most 5 bytes each) and the weights (9).
+            head = zlib.decompressobj().decompress(data, 14 * size + 64)
+        except zlib.error:
+            return None
+    else:
+        head = data
+    return _parse(head, size)
+
+
+def read_block_whole(data: bytes, compressed: bool) -> tuple[object, object, object]:
+    """The block's three parts as Whoosh wrote them (values included)."""
+    ids, weights, values = loads(zlib.decompress(data) if compressed else data)
+    return ids, weights, values
+
+
+def _parse(head: bytes, size: int) -> tuple[Ints, Weights] | None:
+    if size < 1 or not head.startswith(_PROTO_2):
+        return None
+    raw = np.frombuffer(head, np.uint8)
+    found = _deltas(head, raw, 2, size)
+    if found is None:
+        return None
+    deltas, end = found
+    at = _skip_memo(head, end)
+    weights = _weights(head, raw, at, size) if at is not None else None
+    if weights is None:
+        return None
+    return deltas, weights
+
+
+def _deltas(head: bytes, raw: npt.NDArray[np.uint8], at: int, size: int) -> tuple[Ints, int] | None:
+    """The tuple of `size` small ints at `at`, and where it ends."""
+    if size > 3:
+        if at >= len(head) or head[at] != _MARK:
+            return None
+        at += 1
+    values: list[int] = []
+    while len(values) < size:
+        if values and size > 3:
+            # Most blocks of a common word: every delta after the first (the
+            # block's first document) below 256, one 2-byte opcode each.
+            left = size - len(values)
+            end = at + 2 * left
+            if end < len(head) and head[end] == _TUPLE and bool(np.all(raw[at:end:2] == _BININT1)):
+                rest = raw[at + 1 : end : 2].astype(np.int64)
+                return np.concatenate((np.array(values, np.int64), rest)), end + 1
+        found = _int(head, at)
+        if found is None:
+            return None
+        value, at = found
+        values.append(value)
+    closing = _TUPLE if size > 3 else _SMALL_TUPLE[size]
+    if at >= len(head) or head[at] != closing:
+        return None
+    return np.array(values, np.int64), at + 1
+
+
+def _int(head: bytes, at: int) -> tuple[int, int] | None:
+    """The int pickled at `at`, and where it ends."""
+    width = _INTS.get(head[at]) if at < len(head) else None
+    if width is None or at + 1 + width > len(head):
+        return None
+    return int.from_bytes(head[at + 1 : at + 1 + width], "little", signed=width == 4), at + 1 + width
+
+
+def _skip_memo(head: bytes, at: int) -> int | None:
+    """Past the memo opcode the pickler writes after a tuple."""
+    if at < len(head) and head[at] == _BINPUT:
+        return at + 2
+    if at < len(head) and head[at] == _LONG_BINPUT:
+        return at + 5
+    return None
+
+
+def _weights(head: bytes, raw: npt.NDArray[np.uint8], at: int, size: int) -> Weights | None:
+    """None (all 1), one float (all that) or a tuple of `size` floats."""
+    if at >= len(head):
+        return None
+    if head[at] == _NONE:
+        return np.ones(size, np.float32)
+    if head[at] == _BINFLOAT and at + 9 <= len(head) and _ends_part(head, at + 9):
+        return np.full(size, np.frombuffer(head, ">f8", 1, at + 1)[0], np.float32)
+    first = at + 1 if size > 3 else at
+    if size > 3 and head[at] != _MARK:
+        return None
+    end = first + 9 * size
+    closing = _TUPLE if size > 3 else _SMALL_TUPLE[size]
+    if end >= len(head) or head[end] != closing or not bool(np.all(raw[first:end:9] == _BINFLOAT)):
+        return None
+    floats = np.frombuffer(head, np.uint8, 9 * size, first).reshape(size, 9)[:, 1:]
+    return np.ascontiguousarray(floats).view(">f8").ravel().astype(np.float32)
+
+
+def _ends_part(head: bytes, at: int) -> bool:
+    """Whether a single float at the weights' place is the whole part: the
+    values follow, not more floats of a small tuple."""
+    return at < len(head) and head[at] != _BINFLOAT
