@@ -20,12 +20,14 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
 Docs = npt.NDArray[np.int64]
+Key = TypeVar("Key")
+Value = TypeVar("Value")
 Floats = npt.NDArray[np.float64]
 
 
@@ -345,7 +347,7 @@ def _checked_best(
     while checked < len(order) and not over():
         if len(kept) >= limit and -kept[limit - 1][0] > scores[order[checked]]:
             break
-        batch = order[checked : checked + max(32, 2 * (limit - len(kept)))]
+        batch = order[checked : checked + max(16, (limit - len(kept)) * 5 // 4)]
         checked += len(batch)
         kept.extend((-score, doc) for doc, score in _rescored(plan, parts, bounds, docs[batch]).items())
         kept.sort()
@@ -408,30 +410,38 @@ def count(plan: Plan, segments: Sequence[Segment], over: Callable[[], bool] = la
 
 
 # decoded postings, kept between searches -----------------------------------------------
-class PostingCache:
-    """Decoded postings by (segment, field, term), the least recently used
-    dropped past `max_bytes`. Segments never change, so what is kept stays
-    right for every generation that holds the segment. Shared by threads."""
+class SizedCache(Generic[Key, Value]):
+    """Values by key, the least recently used dropped past `max_bytes` (as
+    `size` counts them). Shared by threads; a value is read outside the lock."""
 
-    def __init__(self, max_bytes: int) -> None:
+    def __init__(self, max_bytes: int, size: Callable[[Value], int]) -> None:
         self.max_bytes = max_bytes
         self.bytes = 0
-        self._kept: OrderedDict[tuple[str, str, str], Postings] = OrderedDict()
+        self._size = size
+        self._kept: OrderedDict[Key, tuple[Value, int]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[str, str, str], read: Callable[[], Postings]) -> Postings:
+    def get(self, key: Key, read: Callable[[], Value]) -> Value:
         with self._lock:
             found = self._kept.get(key)
             if found is not None:
                 self._kept.move_to_end(key)
-                return found
-        found = read()
-        size = found.nbytes
+                return found[0]
+        value = read()
+        size = self._size(value)
         with self._lock:
             if key not in self._kept and size <= self.max_bytes:
-                self._kept[key] = found
+                self._kept[key] = (value, size)
                 self.bytes += size
                 while self.bytes > self.max_bytes:
-                    _key, dropped = self._kept.popitem(last=False)
-                    self.bytes -= dropped.nbytes
-        return found
+                    _key, (_dropped, dropped_size) = self._kept.popitem(last=False)
+                    self.bytes -= dropped_size
+        return value
+
+
+class PostingCache(SizedCache[tuple[str, str, str], Postings]):
+    """Decoded postings by (segment, field, term). Segments never change, so
+    what is kept stays right for every generation that holds the segment."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(max_bytes, lambda postings: postings.nbytes)

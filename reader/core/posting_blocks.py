@@ -18,6 +18,7 @@ import io
 import zlib
 from dataclasses import dataclass
 from pickle import UnpicklingError, load, loads
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -120,7 +121,7 @@ def read_block(data: bytes, size: int, compressed: bool) -> tuple[Ints, Weights]
     return _parse(head, size)
 
 
-def read_block_whole(data: bytes, compressed: bool) -> tuple[object, object, object]:
+def read_block_whole(data: bytes, compressed: bool) -> tuple[Any, Any, Any]:
     """The block's three parts as Whoosh wrote them (values included)."""
     ids, weights, values = loads(zlib.decompress(data) if compressed else data)
     return ids, weights, values

@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import heapq
-import itertools
 import os
 import re
 import threading
@@ -35,7 +34,7 @@ import numpy as np
 import whoosh.index
 from whoosh import query as wq
 from whoosh.analysis import STOP_WORDS
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3LeafMatcher, W3TermInfo
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.collectors import Collector, WrappingCollector
 from whoosh.columns import NumericColumn
 from whoosh.matching import FilterMatcher
@@ -748,6 +747,11 @@ def lengths_in_memory(reader: IndexReader) -> None:
 # Decoded postings kept between searches: 8 bytes a posting, so ~8 million
 # postings, the common words of a 100,000-paper library.
 POSTING_CACHE = array_search.PostingCache(64 * 1024 * 1024)
+# Decoded blocks of positions, by (segment, field, term, block): typing a
+# phrase checks the same best papers again at every key.
+BLOCK_VALUES: array_search.SizedCache[tuple[str, str, str, int], tuple[bytes, ...]] = array_search.SizedCache(
+    16 * 1024 * 1024, lambda values: sum(map(len, values)) + 40 * len(values)
+)
 # Whoosh's field length byte -> length (whoosh/util/numeric.py).
 _LENGTHS = np.array([byte_to_length(code) or 0 for code in range(256)], np.float64)
 
@@ -796,7 +800,6 @@ class _ArraySegment:
         self._name = _segment_id(leaf)  # random and never reused: names the postings in the cache
         self._lengths: dict[str, array_search.Floats] = {}
         self._live: np.ndarray[Any, np.dtype[np.bool_]] | None = None
-        self._block_readers: dict[str, W3LeafMatcher] = {}
 
     def postings(self, field: str, text: str) -> Postings:
         if not self._name:
@@ -831,8 +834,13 @@ class _ArraySegment:
         held = self.postings(field, text)
         if not docs or not len(held.docs):
             return {}
-        if len(held.blocks) and (reader := self._block_reader(field, text)) is not None:
-            return _read_positions(reader, held.blocks, docs)
+        postfile = _postings_file(self.leaf)
+        if len(held.blocks) and postfile is not None and self._name:
+            decode = self.leaf.schema[field].format.decoder("positions")
+            return {
+                doc: decode(value)
+                for doc, value in _block_values(postfile, (self._name, field, text), held, docs).items()
+            }
         matcher = _every_posting(self.leaf, field, text)
         found: dict[int, list[int]] = {}
         for doc in docs:
@@ -843,40 +851,35 @@ class _ArraySegment:
                 found[doc] = list(matcher.value_as("positions"))
         return found
 
-    def _block_reader(self, field: str, text: str) -> W3LeafMatcher | None:
-        """A reader of the field's posting blocks (any term's: they share the
-        segment's postings file and the field's format); None if its blocks
-        are not Whoosh 3's with positions."""
-        found = self._block_readers.get(field)
-        if found is None:
-            matcher = _every_posting(self.leaf, field, text)
-            if not isinstance(matcher, W3LeafMatcher) or matcher._fixedsize is not None:
-                return None  # an inlined term's postings: asked again with the next term
-            found = self._block_readers[field] = matcher
-        return found
+
+def _postings_file(leaf: IndexReader) -> Any:
+    """The segment's postings file, when its terms are Whoosh 3's."""
+    return getattr(getattr(leaf, "_terms", None), "_postfile", None)
 
 
-def _block_data(matcher: W3LeafMatcher, offset: int, length: int, compressed: bool) -> tuple[Any, Any, Any]:
-    """One block of Whoosh 3 postings, whole: (deltas of document numbers,
-    weights, values)."""
-    return posting_blocks.read_block_whole(matcher._postfile.get(offset, length), compressed)
-
-
-def _read_positions(matcher: W3LeafMatcher, blocks: np.ndarray[Any, Any], docs: Sequence[int]) -> dict[int, list[int]]:
-    """Positions of the term in `docs` (ascending), reading only the blocks
-    that may hold them (`blocks`, as `_read_blocks` found them)."""
-    decode = matcher.format.decoder("positions")
-    found: dict[int, list[int]] = {}
+def _block_values(postfile: Any, term: tuple[str, str, str], held: Postings, docs: Sequence[int]) -> dict[int, bytes]:
+    """The encoded values (positions) of the term in those of `docs`
+    (ascending) that hold it, reading only the blocks that hold them, each
+    kept in `BLOCK_VALUES` (typing a phrase reads the same blocks again)."""
     wanted = np.asarray(docs, np.int64)
-    which = np.searchsorted(blocks[:, 3], wanted)  # the first block whose last document is not before
-    for block in np.unique(which[which < len(blocks)]).tolist():
-        offset, length, compressed, _last = blocks[block].tolist()
-        deltas, _weights, values = _block_data(matcher, offset, length, bool(compressed))
-        where = {doc: index for index, doc in enumerate(itertools.accumulate(deltas))}
-        for doc in wanted[which == block].tolist():
-            index = where.get(doc)
-            if index is not None:
-                found[doc] = decode(values[index])
+    at = np.searchsorted(held.docs, wanted)
+    inside = at < len(held.docs)
+    inside[inside] = held.docs[at[inside]] == wanted[inside]
+    wanted, at = wanted[inside], at[inside]
+    block_of = np.searchsorted(held.blocks[:, 3], wanted)  # the first block whose last document is not before
+    # Where each block starts among the term's postings.
+    starts = np.concatenate(([0], np.searchsorted(held.docs, held.blocks[:-1, 3], side="right")))
+    found: dict[int, bytes] = {}
+    for block in np.unique(block_of).tolist():
+        offset, length, compressed, _last = held.blocks[block].tolist()
+
+        def read(offset: int = offset, length: int = length, compressed: int = compressed) -> tuple[bytes, ...]:
+            return tuple(posting_blocks.read_block_whole(postfile.get(offset, length), bool(compressed))[2])
+
+        values = BLOCK_VALUES.get((*term, block), read)
+        mine = block_of == block
+        for doc, index in zip(wanted[mine].tolist(), (at[mine] - starts[block]).tolist(), strict=True):
+            found[doc] = values[index]
     return found
 
 
@@ -896,7 +899,7 @@ def read_postings(leaf: IndexReader, field: str, text: str) -> Postings:
         info = leaf.term_info(field, text)
     except TermNotFound:
         return array_search.EMPTY
-    postfile = getattr(getattr(leaf, "_terms", None), "_postfile", None)
+    postfile = _postings_file(leaf)
     if isinstance(info, W3TermInfo) and postfile is not None:
         if info.is_inlined():
             ids, weights, _values = info.inlined_postings()
