@@ -421,6 +421,15 @@ class SizedCache(Generic[Key, Value]):
         self._kept: OrderedDict[Key, tuple[Value, int]] = OrderedDict()
         self._lock = threading.Lock()
 
+    def __contains__(self, key: object) -> bool:
+        with self._lock:
+            return key in self._kept
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+            self.bytes = 0
+
     def get(self, key: Key, read: Callable[[], Value]) -> Value:
         with self._lock:
             found = self._kept.get(key)

@@ -379,6 +379,18 @@ class Library:
                 self._drop_searcher()
         return 0
 
+    def warm_search(self, stop: Callable[[], bool] = lambda: False) -> int:
+        """Read the most common words' postings ahead of the first searches
+        (`PaperSearcher.warm`), in this thread; the bytes read. A damaged
+        or missing index is left to the searches to report."""
+        searcher = self._searcher()
+        if searcher is None:
+            return 0
+        try:
+            return searcher.warm(stop)
+        except Exception:  # noqa: BLE001 - only a head start: a search reads what it needs itself
+            return 0
+
     def _ranked(
         self, text: str, sort: Sort, budget: Budget, typing: bool = False, first: int | None = None
     ) -> tuple[PaperSearcher, Hits] | None:

@@ -37,7 +37,8 @@ _NONE = ord("N")
 _BINFLOAT = ord("G")
 # Opcodes of the ints Whoosh's deltas pickle as, and their argument sizes.
 _BININT1 = ord("K")
-_INTS = {_BININT1: 1, ord("M"): 2, ord("J"): 4}
+_BININT2 = ord("M")
+_BININT = ord("J")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,12 +90,15 @@ def read_term(data: bytes, base: int) -> TermPostings:
         if length < 0:
             break
         at = end
+    table = np.array(blocks, np.int64).reshape(-1, 4)
+    if len(deltas) == 1:  # most terms of a segment: one block
+        return TermPostings(np.cumsum(deltas[0]).astype(np.int32), weights[0], table)
     running = np.cumsum(np.concatenate(deltas))
     # Each block's deltas start again from 0.
     ends = np.cumsum(sizes)
     before = np.concatenate(([0], running[ends[:-1] - 1]))
     docs = running - np.repeat(before, sizes)
-    return TermPostings(docs.astype(np.int32), np.concatenate(weights), np.array(blocks, np.int64).reshape(-1, 4))
+    return TermPostings(docs.astype(np.int32), np.concatenate(weights), table)
 
 
 def _whole_weights(weights: object, size: int) -> Weights:
@@ -148,33 +152,45 @@ def _deltas(head: bytes, raw: npt.NDArray[np.uint8], at: int, size: int) -> tupl
         if at >= len(head) or head[at] != _MARK:
             return None
         at += 1
-    values: list[int] = []
-    while len(values) < size:
-        if values and size > 3:
-            # Most blocks of a common word: every delta after the first (the
-            # block's first document) below 256, one 2-byte opcode each.
-            left = size - len(values)
-            end = at + 2 * left
-            if end < len(head) and head[end] == _TUPLE and bool(np.all(raw[at:end:2] == _BININT1)):
-                rest = raw[at + 1 : end : 2].astype(np.int64)
-                return np.concatenate((np.array(values, np.int64), rest)), end + 1
-        found = _int(head, at)
-        if found is None:
+        first = _ints(head, at, 1)
+        if first is None:
             return None
-        value, at = found
-        values.append(value)
+        # Most blocks of a common word: every delta after the first (the
+        # block's first document) below 256, one 2-byte opcode each.
+        start, end = first[1], first[1] + 2 * (size - 1)
+        if end < len(head) and head[end] == _TUPLE and bool(np.all(raw[start:end:2] == _BININT1)):
+            return np.concatenate((np.array(first[0], np.int64), raw[start + 1 : end : 2])), end + 1
+    found = _ints(head, at, size)
+    if found is None:
+        return None
+    values, at = found
     closing = _TUPLE if size > 3 else _SMALL_TUPLE[size]
     if at >= len(head) or head[at] != closing:
         return None
     return np.array(values, np.int64), at + 1
 
 
-def _int(head: bytes, at: int) -> tuple[int, int] | None:
-    """The int pickled at `at`, and where it ends."""
-    width = _INTS.get(head[at]) if at < len(head) else None
-    if width is None or at + 1 + width > len(head):
+def _ints(head: bytes, at: int, count: int) -> tuple[list[int], int] | None:
+    """`count` ints pickled from `at` (as deltas are: 1, 2 or 4 bytes), and where they end."""
+    values: list[int] = []
+    append = values.append
+    try:
+        for _ in range(count):
+            code = head[at]
+            if code == _BININT1:
+                append(head[at + 1])
+                at += 2
+            elif code == _BININT2:
+                append(head[at + 1] | head[at + 2] << 8)
+                at += 3
+            elif code == _BININT and at + 5 <= len(head):
+                append(int.from_bytes(head[at + 1 : at + 5], "little", signed=True))
+                at += 5
+            else:
+                return None
+    except IndexError:  # cut short
         return None
-    return int.from_bytes(head[at + 1 : at + 1 + width], "little", signed=width == 4), at + 1 + width
+    return values, at
 
 
 def _skip_memo(head: bytes, at: int) -> int | None:

@@ -21,9 +21,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import heapq
+import math
 import os
 import re
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -747,6 +749,11 @@ def lengths_in_memory(reader: IndexReader) -> None:
 # Decoded postings kept between searches: 8 bytes a posting, so ~8 million
 # postings, the common words of a 100,000-paper library.
 POSTING_CACHE = array_search.PostingCache(64 * 1024 * 1024)
+# The background warm-up (`PaperSearcher.warm`): words in at least this share
+# of papers, at most this much of the cache (the rest is for what is typed).
+# At 100k papers: 90 words, ~31 MB, ~2 s (docs/benchmarks.md, "Cold words").
+WARM_SHARE = 0.25
+WARM_BYTES = 32 * 1024 * 1024
 # Decoded blocks of positions, by (segment, field, term, block): typing a
 # phrase checks the same best papers again at every key.
 BLOCK_VALUES: array_search.SizedCache[tuple[str, str, str, int], tuple[bytes, ...]] = array_search.SizedCache(
@@ -792,20 +799,19 @@ def _plans(nodes: Iterable[wq.Query]) -> list[Plan] | None:
 class _ArraySegment:
     """One segment of a searcher, read as array_search reads it."""
 
-    def __init__(self, leaf: IndexReader, top: Searcher, stats: dict[tuple[str, str], TermStats]) -> None:
+    def __init__(self, leaf: IndexReader, stats: _SearcherStats) -> None:
         self.leaf = leaf
         self.size = int(leaf.doc_count_all())
-        self._top = top
         self._stats = stats
-        self._name = _segment_id(leaf)  # random and never reused: names the postings in the cache
+        self.name = _segment_id(leaf)  # random and never reused: names the postings in the cache
         self._lengths: dict[str, array_search.Floats] = {}
         self._live: np.ndarray[Any, np.dtype[np.bool_]] | None = None
 
     def postings(self, field: str, text: str) -> Postings:
-        if not self._name:
+        if not self.name:
             return read_postings(self.leaf, field, text)
         # A term the segment lacks is kept too (as nothing): asking the segment costs more.
-        return POSTING_CACHE.get((self._name, field, text), lambda: read_postings(self.leaf, field, text))
+        return POSTING_CACHE.get((self.name, field, text), lambda: read_postings(self.leaf, field, text))
 
     def lengths(self, field: str) -> array_search.Floats:
         found = self._lengths.get(field)
@@ -823,11 +829,7 @@ class _ArraySegment:
         return self._live
 
     def stats(self, field: str, text: str) -> TermStats:
-        found = self._stats.get((field, text))
-        if found is None:
-            scorer = self._top.weighting.scorer(self._top, field, text)
-            found = self._stats[(field, text)] = TermStats(scorer.idf, scorer.avgfl, scorer.B, scorer.K1)
-        return found
+        return self._stats.get(field, text)
 
     def positions(self, field: str, text: str, docs: Sequence[int]) -> dict[int, list[int]]:
         """Each of `docs` (ascending) holding the term: its positions in the field."""
@@ -835,11 +837,11 @@ class _ArraySegment:
         if not docs or not len(held.docs):
             return {}
         postfile = _postings_file(self.leaf)
-        if len(held.blocks) and postfile is not None and self._name:
+        if len(held.blocks) and postfile is not None and self.name:
             decode = self.leaf.schema[field].format.decoder("positions")
             return {
                 doc: decode(value)
-                for doc, value in _block_values(postfile, (self._name, field, text), held, docs).items()
+                for doc, value in _block_values(postfile, (self.name, field, text), held, docs).items()
             }
         matcher = _every_posting(self.leaf, field, text)
         found: dict[int, list[int]] = {}
@@ -931,14 +933,41 @@ def _field_lengths(leaf: IndexReader, field: str, size: int) -> array_search.Flo
     return np.array([leaf.doc_field_length(number, field, 0) or 0 for number in range(size)], np.float64)
 
 
+class _SearcherStats:
+    """What Whoosh's BM25F scorer (whoosh/scoring.py, `BM25FScorer`) takes
+    from the whole index for a term, worked out as it does, but with the
+    document frequency counted from the postings the search reads anyway:
+    Whoosh's scorer looks the term up again in every segment (twice)."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self.searcher = searcher
+        self.segments: list[_ArraySegment] = []
+        self._known: dict[tuple[str, str], TermStats] = {}
+
+    def get(self, field: str, text: str) -> TermStats:
+        found = self._known.get((field, text))
+        if found is None:
+            searcher, weighting = self.searcher, self.searcher.weighting
+            frequency = sum(len(segment.postings(field, text).docs) for segment in self.segments)
+            found = self._known[(field, text)] = TermStats(
+                idf=math.log(searcher.doc_count_all() / (frequency + 1)) + 1,
+                avgfl=searcher.avg_field_length(field) or 1,
+                B=weighting._field_B.get(field, weighting.B),
+                K1=weighting.K1,
+            )
+        return found
+
+
 def array_segments(searcher: Searcher) -> list[tuple[_ArraySegment, int]] | None:
     """The searcher's segments with their document offsets, for array_search
     (for as long as the searcher is open: what they learn is kept); None when
     its weighting is not Whoosh's BM25F (the scores would differ)."""
     if type(searcher.weighting) is not BM25F:
         return None
-    stats: dict[tuple[str, str], TermStats] = {}
-    return [(_ArraySegment(leaf, searcher, stats), offset) for leaf, offset in searcher.reader().leaf_readers()]
+    stats = _SearcherStats(searcher)
+    found = [(_ArraySegment(leaf, stats), offset) for leaf, offset in searcher.reader().leaf_readers()]
+    stats.segments = [segment for segment, _offset in found]
+    return found
 
 
 class PaperSearcher:
@@ -1096,6 +1125,33 @@ class PaperSearcher:
         numbers = np.concatenate([docs + offset for docs, (_s, offset) in zip(found, segments, strict=False)])
         hit = set(np.intersect1d(numbers, np.fromiter(wanted, np.int64, len(wanted))).tolist()) if wanted else set()
         return total, {wanted[number] for number in hit}
+
+    def warm(self, stop: Callable[[], bool] = lambda: False) -> int:
+        """Read the postings of the library's most common words (in at least
+        `WARM_SHARE` of its papers, most common first, `WARM_BYTES` at most)
+        into the posting cache, so that a first search for them needs no
+        reading: the app does this in the background after its first screen.
+        Returns the bytes read; stops early when `stop()` says so."""
+        segments = self.segments
+        if segments is None:
+            return 0
+        vocabulary = self.vocabulary
+        least = max(2, WARM_SHARE * (vocabulary.papers if vocabulary.papers > 0 else self.total))
+        common = sorted(
+            (count, word) for word, count in zip(vocabulary.words, vocabulary.counts, strict=True) if count >= least
+        )
+        read, seen = 0, set()
+        for _count, word in reversed(common):
+            for field in SEARCH_FIELDS:
+                for term in analysed_words(field, word):
+                    if (field, term) in seen:
+                        continue
+                    seen.add((field, term))
+                    if stop() or read >= WARM_BYTES:
+                        return read
+                    read += sum(segment.postings(field, term).nbytes for segment, _offset in segments)
+                    time.sleep(0)  # a keystroke's search, or the UI, takes the interpreter first
+        return read
 
     def papers(self, paper_ids: Iterable[str]) -> dict[str, Paper]:
         found: dict[str, Paper] = {}

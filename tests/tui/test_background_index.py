@@ -14,6 +14,7 @@ from reader.core.index import MAX_SEGMENTS, open_index
 from reader.core.library import Library
 from reader.core.locations import Locations
 from reader.core.models import IndexReport
+from reader.core.search import POSTING_CACHE, PaperSearcher, analysed_words
 from reader.core.steps import Progress
 from reader.tui.app import PapersApp
 from tests.tui.conftest import main_screen, settle
@@ -111,3 +112,26 @@ async def test_the_app_merges_after_its_start_up_indexing(isolated_dirs: Locatio
         assert screen.indexing == ""
         assert len(screen.results.ids) == 160 + DUMPS * 10
     assert segment_count(isolated_dirs) <= MAX_SEGMENTS // 2 + 1
+
+
+async def test_the_common_words_are_read_ahead_after_the_start_up_indexing(library: Library) -> None:
+    """After its index run the app reads the most common words' postings,
+    so that a first search for one of them reads nothing from the index."""
+    POSTING_CACHE.clear()
+    app = PapersApp(Library(library.locations), index_on_start=True)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        await settle(pilot)
+        assert POSTING_CACHE.bytes > 0
+        index = open_index(library.locations.index_dir)
+        assert index is not None
+        found = PaperSearcher(index)
+        try:
+            vocabulary = found.vocabulary
+            common = max(zip(vocabulary.counts, vocabulary.words, strict=True))[1]
+            terms = analysed_words("abstract", common)
+            assert terms and found.segments
+            for segment, _offset in found.segments:
+                assert all((segment.name, "abstract", term) in POSTING_CACHE for term in terms)
+        finally:
+            found.close()

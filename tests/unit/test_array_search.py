@@ -16,7 +16,7 @@ from reader.core.budget import Budget
 from reader.core.index import open_index
 from reader.core.library import Library
 from reader.core.locations import Locations
-from reader.core.search import PaperSearcher, query_plan
+from reader.core.search import POSTING_CACHE, PaperSearcher, analysed_words, query_plan
 
 QUERIES = [
     "model",
@@ -136,3 +136,21 @@ def test_postings_are_kept_by_segment_and_bounded() -> None:
     cache.get(("s", "abstract", "b"), lambda: read("b", 10))
     cache.get(("s", "abstract", "a"), lambda: read("a", 10))
     assert reads == ["a", "b", "c", "a"] and cache.bytes <= 200
+
+
+def test_the_most_common_words_are_read_ahead(segmented: Library) -> None:
+    for found in searcher(segmented):
+        assert found.segments is not None
+        POSTING_CACHE.clear()
+        assert found.warm(stop=lambda: True) == 0 and POSTING_CACHE.bytes == 0
+        assert found.warm() > 0
+        vocabulary = found.vocabulary
+        by_count = sorted(zip(vocabulary.counts, vocabulary.words, strict=True))
+        common = next(word for _count, word in reversed(by_count) if analysed_words("abstract", word))
+        rare = next(word for _count, word in by_count if analysed_words("abstract", word))
+        for segment, _offset in found.segments:
+            for term in analysed_words("abstract", common):
+                assert (segment.name, "abstract", term) in POSTING_CACHE
+            for term in analysed_words("abstract", rare):
+                assert (segment.name, "abstract", term) not in POSTING_CACHE
+        assert_same_ranking(found, common)  # what was read ahead is what a search reads

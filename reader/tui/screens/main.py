@@ -740,6 +740,11 @@ class MainScreen(PaperListScreen):
         with contextlib.suppress(Exception):
             self.library.merge(progress)
         self.post_message(self._Indexed(step=Progress("merged", 0, 0)))
+        # Then the most common words are read ahead, so that the first
+        # searches for them are as quick as the next ones. A new index run
+        # (this worker's group is exclusive) or closing the app stops it.
+        worker = get_current_worker()
+        self.library.warm_search(lambda: worker.is_cancelled)
 
     @on(_Indexed)
     def indexed(self, event: _Indexed) -> None:
