@@ -37,6 +37,10 @@ _NONE = ord("N")
 _BINFLOAT = ord("G")
 # Opcodes of the ints Whoosh's deltas pickle as, and their argument sizes.
 _BININT1 = ord("K")
+_ALL_BININT1 = b"K" * 4096  # more than a block holds (Whoosh writes 128)
+_ALL_BINFLOAT = b"G" * 4096
+# A BINFLOAT opcode and its big-endian double, as numpy reads them in one go.
+_FLOAT_OPCODES = np.dtype([("opcode", "u1"), ("value", ">f8")])
 _BININT2 = ord("M")
 _BININT = ord("J")
 
@@ -134,19 +138,18 @@ def read_block_whole(data: bytes, compressed: bool) -> tuple[Any, Any, Any]:
 def _parse(head: bytes, size: int) -> tuple[Ints, Weights] | None:
     if size < 1 or not head.startswith(_PROTO_2):
         return None
-    raw = np.frombuffer(head, np.uint8)
-    found = _deltas(head, raw, 2, size)
+    found = _deltas(head, 2, size)
     if found is None:
         return None
     deltas, end = found
     at = _skip_memo(head, end)
-    weights = _weights(head, raw, at, size) if at is not None else None
+    weights = _weights(head, at, size) if at is not None else None
     if weights is None:
         return None
     return deltas, weights
 
 
-def _deltas(head: bytes, raw: npt.NDArray[np.uint8], at: int, size: int) -> tuple[Ints, int] | None:
+def _deltas(head: bytes, at: int, size: int) -> tuple[Ints, int] | None:
     """The tuple of `size` small ints at `at`, and where it ends."""
     if size > 3:
         if at >= len(head) or head[at] != _MARK:
@@ -158,8 +161,11 @@ def _deltas(head: bytes, raw: npt.NDArray[np.uint8], at: int, size: int) -> tupl
         # Most blocks of a common word: every delta after the first (the
         # block's first document) below 256, one 2-byte opcode each.
         start, end = first[1], first[1] + 2 * (size - 1)
-        if end < len(head) and head[end] == _TUPLE and bool(np.all(raw[start:end:2] == _BININT1)):
-            return np.concatenate((np.array(first[0], np.int64), raw[start + 1 : end : 2])), end + 1
+        if end < len(head) and head[end] == _TUPLE and head[start:end:2] == _ALL_BININT1[: size - 1]:
+            deltas = np.empty(size, np.int64)
+            deltas[0] = first[0][0]
+            deltas[1:] = np.frombuffer(head[start + 1 : end : 2], np.uint8)
+            return deltas, end + 1
     found = _ints(head, at, size)
     if found is None:
         return None
@@ -202,7 +208,7 @@ def _skip_memo(head: bytes, at: int) -> int | None:
     return None
 
 
-def _weights(head: bytes, raw: npt.NDArray[np.uint8], at: int, size: int) -> Weights | None:
+def _weights(head: bytes, at: int, size: int) -> Weights | None:
     """None (all 1), one float (all that) or a tuple of `size` floats."""
     if at >= len(head):
         return None
@@ -215,10 +221,9 @@ def _weights(head: bytes, raw: npt.NDArray[np.uint8], at: int, size: int) -> Wei
         return None
     end = first + 9 * size
     closing = _TUPLE if size > 3 else _SMALL_TUPLE[size]
-    if end >= len(head) or head[end] != closing or not bool(np.all(raw[first:end:9] == _BINFLOAT)):
+    if end >= len(head) or head[end] != closing or head[first:end:9] != _ALL_BINFLOAT[:size]:
         return None
-    floats = np.frombuffer(head, np.uint8, 9 * size, first).reshape(size, 9)[:, 1:]
-    return np.ascontiguousarray(floats).view(">f8").ravel().astype(np.float32)
+    return np.frombuffer(head, _FLOAT_OPCODES, size, first)["value"].astype(np.float32)
 
 
 def _ends_part(head: bytes, at: int) -> bool:
