@@ -902,10 +902,9 @@ def read_postings(leaf: IndexReader, field: str, text: str) -> Postings:
     except TermNotFound:
         return array_search.EMPTY
     postfile = _postings_file(leaf)
-    if isinstance(info, W3TermInfo) and postfile is not None:
-        if info.is_inlined():
-            ids, weights, _values = info.inlined_postings()
-            return Postings(np.array(ids, np.int32), np.array(weights, np.float32))
+    # Postings inlined in the term info (a codec option whoosh3 cannot write:
+    # its W3PostingsWriter calls a missing `set_inline`) go through a matcher.
+    if isinstance(info, W3TermInfo) and not info.is_inlined() and postfile is not None:
         offset, length = info.extent()
         if isinstance(length, tuple):  # whoosh3 3.54's W3TermInfo keeps its extent's length as a 1-tuple
             (length,) = length
