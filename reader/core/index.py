@@ -669,8 +669,10 @@ def _settle_merge(catalog: Catalog, generation: int) -> None:
 # Small segments (a day's dump, a repair) are merged in the background when
 # there are more than MAX_SEGMENTS of them: each commit adds one, and a search
 # reads every segment. Bigger ones (a first index's batches) are left alone:
-# merging them rewrites everything (270 s of CPU at 100,000 papers) for
-# searches that segment count barely changes (docs/benchmarks.md).
+# merging them rewrites everything (245-270 s of CPU at 100,000 papers), in
+# the app's process, where it would take the interpreter from the UI for
+# minutes. One segment would make a wildcard ~2x faster (docs/benchmarks.md,
+# "Cold words, warm-up and phrases").
 MAX_SEGMENTS = 8
 SMALL_SEGMENT = 500
 MERGE_WAIT = 3600.0  # seconds a finished merge waits for an indexer to let go

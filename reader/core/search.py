@@ -895,7 +895,7 @@ def _every_posting(leaf: IndexReader, field: str, text: str) -> Any:
 def read_postings(leaf: IndexReader, field: str, text: str) -> Postings:
     """A term's documents and frequencies in a segment, deleted ones
     included. Its blocks are read in one go and decoded as arrays
-    (posting_blocks.py), not posting by posting through a matcher: ~15x
+    (posting_blocks.py), not posting by posting through a matcher: ~3x
     faster for a common word (docs/benchmarks.md, "Cold words")."""
     try:
         info = leaf.term_info(field, text)
