@@ -1130,7 +1130,8 @@ class PaperSearcher:
         `WARM_SHARE` of its papers, most common first, `WARM_BYTES` at most)
         into the posting cache, so that a first search for them needs no
         reading: the app does this in the background after its first screen.
-        Returns the bytes read; stops early when `stop()` says so."""
+        Returns the bytes of postings held for them (read now or kept from
+        before); stops early when `stop()` says so."""
         segments = self.segments
         if segments is None:
             return 0
