@@ -26,9 +26,9 @@ import numpy as np
 import numpy.typing as npt
 
 Docs = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
 Key = TypeVar("Key")
 Value = TypeVar("Value")
-Floats = npt.NDArray[np.float64]
 
 
 # plans: the queries this module answers ------------------------------------------------
@@ -151,13 +151,10 @@ class Segment(Protocol):
 # scored documents ------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Scored:
-    """Documents of one segment (ascending) with their scores. For a plan
-    with phrases, `unsure` marks documents whose words are all there but
-    whose phrase is not yet checked."""
+    """Documents of one segment (ascending) with their scores."""
 
     docs: Docs
     scores: Floats
-    unsure: list[tuple[PhrasePlan, Docs]] | None = None
 
 
 _NONE = Scored(np.zeros(0, np.int64), np.zeros(0, np.float64))
@@ -166,7 +163,7 @@ _NONE = Scored(np.zeros(0, np.int64), np.zeros(0, np.float64))
 def evaluate(plan: Plan, segment: Segment, check_phrases: bool) -> Scored:
     """The documents of a segment a plan matches, with their scores. With
     `check_phrases` False, a phrase matches every document holding all its
-    words (candidates: `confirm` checks the ones a caller shows)."""
+    words (candidates: `rank` checks the ones it keeps)."""
     scored = _evaluate(plan, segment, check_phrases)
     live = segment.live()
     if live is None or not len(scored.docs):
@@ -217,7 +214,7 @@ def _term(field: str, text: str, segment: Segment) -> Scored:
 
 
 def _boosted(scored: Scored, boost: float) -> Scored:
-    return scored if boost == 1.0 else Scored(scored.docs, scored.scores * boost, scored.unsure)
+    return scored if boost == 1.0 else Scored(scored.docs, scored.scores * boost)
 
 
 def _union(parts: list[Scored]) -> Scored:

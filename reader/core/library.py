@@ -381,7 +381,7 @@ class Library:
 
     def warm_search(self, stop: Callable[[], bool] = lambda: False) -> int:
         """Read the most common words' postings ahead of the first searches
-        (`PaperSearcher.warm`), in this thread; the bytes read. A damaged
+        (`PaperSearcher.warm`), in this thread; the bytes it holds for them. A damaged
         or missing index is left to the searches to report."""
         searcher = self._searcher()
         if searcher is None:

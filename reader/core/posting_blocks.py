@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import io
 import zlib
-from dataclasses import dataclass
 from pickle import UnpicklingError, load, loads
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+from .array_search import Postings
 
 Ints = npt.NDArray[np.int64]
 Weights = npt.NDArray[np.float32]
@@ -29,43 +30,31 @@ Weights = npt.NDArray[np.float32]
 _PROTO_2 = b"\x80\x02"
 _MARK = ord("(")
 _TUPLE = ord("t")
-_EMPTY_TUPLE = ord(")")
 _SMALL_TUPLE = {1: 0x85, 2: 0x86, 3: 0x87}  # TUPLE1..TUPLE3, by size
 _BINPUT = ord("q")
 _LONG_BINPUT = ord("r")
 _NONE = ord("N")
 _BINFLOAT = ord("G")
-# Opcodes of the ints Whoosh's deltas pickle as, and their argument sizes.
+# The ints Whoosh's deltas pickle as: 1, 2 and 4 bytes.
 _BININT1 = ord("K")
+_BININT2 = ord("M")
+_BININT = ord("J")
 _ALL_BININT1 = b"K" * 4096  # more than a block holds (Whoosh writes 128)
 _ALL_BINFLOAT = b"G" * 4096
 # A BINFLOAT opcode and its big-endian double, as numpy reads them in one go.
 _FLOAT_OPCODES = np.dtype([("opcode", "u1"), ("value", ">f8")])
-_BININT2 = ord("M")
-_BININT = ord("J")
 
 
-@dataclass(frozen=True, slots=True)
-class TermPostings:
-    """A term's postings in a segment: document numbers, weights, and where
-    each block is (rows of data offset, data length, compressed, last
-    document number), to read its positions later."""
-
-    docs: npt.NDArray[np.int32]
-    weights: Weights
-    blocks: npt.NDArray[np.int64]
-
-
-def read_term(data: bytes, base: int) -> TermPostings:
+def read_term(data: bytes, base: int) -> Postings:
     """The postings of one term from its blocks (`data`, read from offset
-    `base` of the postings file, just after the term's header tag). Each
-    block is a 4-byte big-endian length (negative for the last block), a
-    pickled header `(size, last id, max weight, compression, min length,
-    max length)`, then the block itself. ValueError if they are damaged."""
+    `base` of the postings file, just after the term's header tag), with
+    where each block is (to read its positions later). Each block is a
+    4-byte big-endian length (negative for the last block), a pickled header
+    `(size, last id, max weight, compression, min length, max length)`, then
+    the block itself. ValueError if they are damaged."""
     stream = io.BytesIO(data)
-    deltas: list[Ints] = []
+    docs: list[Ints] = []
     weights: list[Weights] = []
-    sizes: list[int] = []
     blocks: list[tuple[int, int, int, int]] = []
     at = 0
     while True:
@@ -87,22 +76,15 @@ def read_term(data: bytes, base: int) -> TermPostings:
             found = np.array(ids, np.int64), _whole_weights(block_weights, size)
         if len(found[0]) != size or len(found[1]) != size:
             raise ValueError(f"a damaged posting block at offset {base + at}")
-        deltas.append(found[0])
+        docs.append(np.cumsum(found[0]))  # each block's deltas start again from 0
         weights.append(found[1])
-        sizes.append(size)
         blocks.append((base + start, end - start, int(bool(compression)), last_id))
         if length < 0:
             break
         at = end
-    table = np.array(blocks, np.int64).reshape(-1, 4)
-    if len(deltas) == 1:  # most terms of a segment: one block
-        return TermPostings(np.cumsum(deltas[0]).astype(np.int32), weights[0], table)
-    running = np.cumsum(np.concatenate(deltas))
-    # Each block's deltas start again from 0.
-    ends = np.cumsum(sizes)
-    before = np.concatenate(([0], running[ends[:-1] - 1]))
-    docs = running - np.repeat(before, sizes)
-    return TermPostings(docs.astype(np.int32), np.concatenate(weights), table)
+    return Postings(
+        np.concatenate(docs).astype(np.int32), np.concatenate(weights), np.array(blocks, np.int64).reshape(-1, 4)
+    )
 
 
 def _whole_weights(weights: object, size: int) -> Weights:

@@ -36,7 +36,7 @@ import numpy as np
 import whoosh.index
 from whoosh import query as wq
 from whoosh.analysis import STOP_WORDS
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermsReader
 from whoosh.collectors import Collector, WrappingCollector
 from whoosh.columns import NumericColumn
 from whoosh.matching import FilterMatcher
@@ -799,8 +799,9 @@ def _plans(nodes: Iterable[wq.Query]) -> list[Plan] | None:
 class _ArraySegment:
     """One segment of a searcher, read as array_search reads it."""
 
-    def __init__(self, leaf: IndexReader, stats: _SearcherStats) -> None:
+    def __init__(self, leaf: IndexReader, postfile: Any, stats: _SearcherStats) -> None:
         self.leaf = leaf
+        self.postfile = postfile
         self.size = int(leaf.doc_count_all())
         self._stats = stats
         self.name = _segment_id(leaf)  # random and never reused: names the postings in the cache
@@ -808,8 +809,6 @@ class _ArraySegment:
         self._live: np.ndarray[Any, np.dtype[np.bool_]] | None = None
 
     def postings(self, field: str, text: str) -> Postings:
-        if not self.name:
-            return read_postings(self.leaf, field, text)
         # A term the segment lacks is kept too (as nothing): asking the segment costs more.
         return POSTING_CACHE.get((self.name, field, text), lambda: read_postings(self.leaf, field, text))
 
@@ -836,13 +835,13 @@ class _ArraySegment:
         held = self.postings(field, text)
         if not docs or not len(held.docs):
             return {}
-        postfile = _postings_file(self.leaf)
-        if len(held.blocks) and postfile is not None and self.name:
+        if len(held.blocks):
             decode = self.leaf.schema[field].format.decoder("positions")
             return {
                 doc: decode(value)
-                for doc, value in _block_values(postfile, (self.name, field, text), held, docs).items()
+                for doc, value in _block_values(self.postfile, (self.name, field, text), held, docs).items()
             }
+        # Postings inlined in the term info (see read_postings) are read through a matcher.
         matcher = _every_posting(self.leaf, field, text)
         found: dict[int, list[int]] = {}
         for doc in docs:
@@ -855,8 +854,9 @@ class _ArraySegment:
 
 
 def _postings_file(leaf: IndexReader) -> Any:
-    """The segment's postings file, when its terms are Whoosh 3's."""
-    return getattr(getattr(leaf, "_terms", None), "_postfile", None)
+    """The segment's postings file; None unless its terms are Whoosh 3's."""
+    terms = getattr(leaf, "_terms", None)
+    return getattr(terms, "_postfile", None) if isinstance(terms, W3TermsReader) else None
 
 
 def _block_values(postfile: Any, term: tuple[str, str, str], held: Postings, docs: Sequence[int]) -> dict[int, bytes]:
@@ -893,26 +893,25 @@ def _every_posting(leaf: IndexReader, field: str, text: str) -> Any:
 
 
 def read_postings(leaf: IndexReader, field: str, text: str) -> Postings:
-    """A term's documents and frequencies in a segment, deleted ones
-    included. Its blocks are read in one go and decoded as arrays
-    (posting_blocks.py), not posting by posting through a matcher: ~3x
-    faster for a common word (docs/benchmarks.md, "Cold words")."""
+    """A term's documents and frequencies in a Whoosh 3 segment (one
+    `_postings_file` finds), deleted ones included. Its blocks are read in
+    one go and decoded as arrays (posting_blocks.py), not posting by posting
+    through a matcher: ~3x faster for a common word (docs/benchmarks.md,
+    "Cold words")."""
     try:
         info = leaf.term_info(field, text)
     except TermNotFound:
         return array_search.EMPTY
-    postfile = _postings_file(leaf)
     # Postings inlined in the term info (a codec option whoosh3 cannot write:
     # its W3PostingsWriter calls a missing `set_inline`) go through a matcher.
-    if isinstance(info, W3TermInfo) and not info.is_inlined() and postfile is not None:
+    if not info.is_inlined():
         offset, length = info.extent()
         if isinstance(length, tuple):  # whoosh3 3.54's W3TermInfo keeps its extent's length as a 1-tuple
             (length,) = length
-        data = postfile.get(offset, length)
+        data = _postings_file(leaf).get(offset, length)
         if data[:4] != WHOOSH3_HEADER_MAGIC:
             raise ValueError(f"no postings at offset {offset} for {field}:{text}")
-        found = posting_blocks.read_term(data[4:], offset + 4)
-        return Postings(found.docs, found.weights, found.blocks)
+        return posting_blocks.read_term(data[4:], offset + 4)
     matcher = _every_posting(leaf, field, text)
     docs: list[int] = []
     weights_read: list[float] = []
@@ -960,11 +959,13 @@ class _SearcherStats:
 def array_segments(searcher: Searcher) -> list[tuple[_ArraySegment, int]] | None:
     """The searcher's segments with their document offsets, for array_search
     (for as long as the searcher is open: what they learn is kept); None when
-    its weighting is not Whoosh's BM25F (the scores would differ)."""
-    if type(searcher.weighting) is not BM25F:
+    its weighting is not Whoosh's BM25F (the scores would differ) or a
+    segment is not Whoosh 3's (an index with none: nothing to find)."""
+    leaves = [(leaf, _postings_file(leaf), offset) for leaf, offset in searcher.reader().leaf_readers()]
+    if type(searcher.weighting) is not BM25F or any(postfile is None for _leaf, postfile, _offset in leaves):
         return None
     stats = _SearcherStats(searcher)
-    found = [(_ArraySegment(leaf, stats), offset) for leaf, offset in searcher.reader().leaf_readers()]
+    found = [(_ArraySegment(leaf, postfile, stats), offset) for leaf, postfile, offset in leaves]
     stats.segments = [segment for segment, _offset in found]
     return found
 
@@ -1120,10 +1121,12 @@ class PaperSearcher:
     def _array_count(self, plan: Plan, wanted: dict[int, str], budget: Budget) -> tuple[int, set[str]]:
         segments = self.segments or []
         found = array_search.count(plan, [segment for segment, _offset in segments], budget.over)
-        total = sum(len(docs) for docs in found)
-        numbers = np.concatenate([docs + offset for docs, (_s, offset) in zip(found, segments, strict=False)])
-        hit = set(np.intersect1d(numbers, np.fromiter(wanted, np.int64, len(wanted))).tolist()) if wanted else set()
-        return total, {wanted[number] for number in hit}
+        # `found` stops at the segment the budget ran out in.
+        numbers = [docs + offset for docs, (_segment, offset) in zip(found, segments, strict=False)]
+        hit: list[int] = []
+        if wanted and numbers:
+            hit = np.intersect1d(np.concatenate(numbers), np.fromiter(wanted, np.int64)).tolist()
+        return sum(len(docs) for docs in found), {wanted[number] for number in hit}
 
     def warm(self, stop: Callable[[], bool] = lambda: False) -> int:
         """Read the postings of the library's most common words (in at least
