@@ -3,7 +3,10 @@
     python -m benchmarks.builds --papers 100000 [--only app|bare]
 
 Each build runs in its own process, so its wall time, CPU time (its own and
-its children's: `writer(procs=2)` forks) and peak RSS are its alone. The
+its children's: `writer(procs=2)` forks) and peak RSS are its alone. The app
+build is then merged as the app merges after an index run (its background
+merge, reader/core/index.py `merge_segments`), in a process of its own too,
+and measured apart: the first index is searchable before that merge starts. The
 bare baseline parses the same dumps with the same parser, keeps one document
 per paper ID, and adds them with one writer and one commit to a plain schema
 (ID, stemmed title and abstract, both stored): what Whoosh alone costs for
@@ -21,8 +24,9 @@ import resource
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,10 +42,11 @@ class Build:
     cpu: float
     peak_rss_mb: float  # the largest process: the builder or one of its children
     first_searchable: float | None  # seconds until the first batch was committed (app)
-    size_mb: float
+    size_mb: float  # after the merge (app): what the cache is once the app has run
     whoosh: str
     when: str
     load: float  # 1-minute load average when the build started
+    merge: dict[str, float] | None = None  # the app's background merge after the build (`merge_app`)
 
 
 def folder_size(path: Path) -> float:
@@ -85,6 +90,25 @@ def build_app(dumps: Path, cache_dir: Path) -> dict[str, Any]:
         "peak_rss_mb": peak,
         "first_searchable": first[0] if first else None,
     }
+
+
+def merge_app(cache_dir: Path) -> dict[str, float]:
+    """In this process: the background merge the app runs after its first
+    index (its child process is this one's only child)."""
+    from reader.core.index import merge_segments, open_index
+
+    def segments() -> int:
+        index = open_index(cache_dir / "index")
+        return len(index._segments()) if index is not None else 0
+
+    before = segments()
+    started = time.perf_counter()
+    report = merge_segments(cache_dir)
+    if report.gave_up:
+        raise SystemExit(f"the merge gave up: {report.gave_up}")
+    wall = time.perf_counter() - started
+    cpu, peak = _usage()
+    return {"wall": wall, "cpu": cpu, "peak_rss_mb": peak, "segments_before": before, "segments_after": segments()}
 
 
 def bare_schema() -> Any:
@@ -148,7 +172,35 @@ def load_build(kind: str, dumps: Path) -> Build | None:
     if not record.exists():
         return None
     build = Build(**json.loads(record.read_text()))
-    return build if Path(build.folder).exists() else None
+    if not Path(build.folder).exists():
+        return None
+    if kind == "app" and build.merge is None:  # made before the app merged its first index
+        build = merged(build, record.parent)
+    return build
+
+
+def _run_child(*args: str) -> dict[str, Any]:
+    """Run this module's `--child` step in a fresh process; what it reports."""
+    with tempfile.TemporaryDirectory() as work:
+        out = Path(work) / "child.json"
+        subprocess.run([sys.executable, "-m", "benchmarks.builds", "--child", *args, str(out)], check=True)
+        result: dict[str, Any] = json.loads(out.read_text())
+        return result
+
+
+def merged(build: Build, home: Path, quiet: bool = False) -> Build:
+    """The app build after the app's background merge, recorded."""
+    merge = _run_child("merge", "", build.folder)
+    build = replace(build, merge=merge, size_mb=folder_size(Path(build.folder)))
+    (home / "build.json").write_text(json.dumps(asdict(build), indent=1))
+    if not quiet:
+        print(
+            f"app's background merge: {merge['segments_before']:.0f} -> {merge['segments_after']:.0f} segments, "
+            f"{merge['wall']:.1f} s wall, {merge['cpu']:.1f} s CPU, {merge['peak_rss_mb']:.0f} MB peak RSS, "
+            f"{build.size_mb:.1f} MB on disk",
+            flush=True,
+        )
+    return build
 
 
 def measure(kind: str, dumps: Path, quiet: bool = False) -> Build:
@@ -158,10 +210,7 @@ def measure(kind: str, dumps: Path, quiet: bool = False) -> Build:
     home.mkdir(parents=True)
     target = home / ("cache" if kind == "app" else "index")
     load = os.getloadavg()[0]
-    out = home / "child.json"
-    command = [sys.executable, "-m", "benchmarks.builds", "--child", kind, str(dumps), str(target), str(out)]
-    subprocess.run(command, check=True)
-    child = json.loads(out.read_text())
+    child = _run_child(kind, str(dumps), str(target))
     build = Build(
         kind=kind,
         folder=str(target),
@@ -182,14 +231,16 @@ def measure(kind: str, dumps: Path, quiet: bool = False) -> Build:
             f"{build.peak_rss_mb:.0f} MB peak RSS, {build.size_mb:.1f} MB on disk (load {load:.1f})",
             flush=True,
         )
-    return build
+    return merged(build, home, quiet) if kind == "app" else build
 
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         kind, dumps, target, out = sys.argv[2:6]
-        run = build_app if kind == "app" else build_bare
-        result = run(Path(dumps), Path(target))
+        if kind == "merge":
+            result = merge_app(Path(target))
+        else:
+            result = (build_app if kind == "app" else build_bare)(Path(dumps), Path(target))
         Path(out).write_text(json.dumps(result))
         return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -364,6 +364,8 @@ def cmd_index(library: Library, args: argparse.Namespace) -> int:
     merged = library.merge(StderrProgress())  # many small commits leave many parts: merged here, not while committing
     if merged.merged:
         say(f"merged {merged.merged} parts of the index ({merged.documents} papers) into one")
+    elif merged.gave_up:
+        say(f"the index's parts were left as they are: {merged.gave_up}")
     return 0
 
 

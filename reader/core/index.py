@@ -666,15 +666,22 @@ def _settle_merge(catalog: Catalog, generation: int) -> None:
     catalog.commit()
 
 
-# Small segments (a day's dump, a repair) are merged in the background when
-# there are more than MAX_SEGMENTS of them: each commit adds one, and a search
-# reads every segment. Bigger ones (a first index's batches) are left alone:
-# merging them rewrites everything (245-270 s of CPU at 100,000 papers), in
-# the app's process, where it would take the interpreter from the UI for
-# minutes. One segment would make a wildcard ~2x faster (docs/benchmarks.md,
-# "Cold words, warm-up and phrases").
+# Commits merge nothing (to stay quick); a background merge keeps the number
+# of segments down, because a search reads every segment: at 100,000 papers a
+# first index's 30 parts make `comp*` ~2x and `trans*` ~4x slower than one
+# (docs/benchmarks.md, "Cold words, warm-up and phrases"). Segments are
+# grouped in levels by size, each level LEVEL_FACTOR times bigger than the one
+# below: level 0 holds the small ones (a day's dump, a repair), up to
+# MAX_SEGMENTS of them; a bigger level up to MAX_PER_LEVEL. A level past its
+# limit is merged into one segment together with every smaller one, so a
+# paper is rewritten once per level it climbs (a few times in its life). A
+# first index's parts all land in one or two levels, so its first merge
+# makes one segment of them: minutes of CPU at 100,000 papers, written by a
+# child process (reader/core/merge_process.py) while the app stays responsive.
 MAX_SEGMENTS = 8
 SMALL_SEGMENT = 500
+LEVEL_FACTOR = 8
+MAX_PER_LEVEL = 4
 MERGE_WAIT = 3600.0  # seconds a finished merge waits for an indexer to let go
 
 
@@ -688,20 +695,41 @@ class MergeReport:
     gave_up: str = ""  # why the merge was dropped (nothing was changed)
 
 
+def segment_level(documents: int) -> int:
+    """0 for a small segment; one more for each LEVEL_FACTOR times bigger."""
+    level, size = 0, SMALL_SEGMENT
+    while documents >= size:
+        level, size = level + 1, size * LEVEL_FACTOR
+    return level
+
+
 def segments_to_merge(segments: Sequence[Any], limit: int = MAX_SEGMENTS) -> list[Any]:
-    """The small segments, once there are more than `limit` of them (merged
-    into one, which grows past SMALL_SEGMENT after a few rounds: a paper is
-    rewritten a few times at most)."""
-    small = [segment for segment in segments if segment.doc_count_all() < SMALL_SEGMENT]
-    return small if len(small) > limit else []
+    """The segments of the biggest level with more than its limit (`limit`
+    for the small ones, MAX_PER_LEVEL above), with every smaller segment;
+    none if no level is over its limit."""
+    levels = Counter(segment_level(segment.doc_count_all()) for segment in segments)
+    over = [level for level, count in levels.items() if count > (limit if level == 0 else MAX_PER_LEVEL)]
+    if not over:
+        return []
+    top = max(over)
+    return [segment for segment in segments if segment_level(segment.doc_count_all()) <= top]
 
 
-def merge_segments(cache_dir: Path, progress: ProgressCallback | None = None, limit: int = MAX_SEGMENTS) -> MergeReport:
-    """Merge small segments into one, in the background: searches and
-    indexing go on meanwhile. The merged segment is written beside the
-    index without the writer lock; only its commit takes the lock, for a
-    moment, and drops the merge if the segments it read have gone (a
-    rebuild). Papers deleted meanwhile are deleted in the merged segment."""
+def merge_segments(
+    cache_dir: Path,
+    progress: ProgressCallback | None = None,
+    limit: int = MAX_SEGMENTS,
+    stop: Callable[[], bool] = lambda: False,
+) -> MergeReport:
+    """Merge segments when there are too many (`segments_to_merge`), in the
+    background: searches and indexing go on meanwhile. The merged segment
+    is written beside the index by a child process, without the writer
+    lock; only its commit takes the lock, for a moment, and drops the merge
+    if the segments it read have gone (a rebuild). Papers deleted meanwhile
+    are deleted in the merged segment. `stop` returning True ends the merge
+    early, changing nothing."""
+    from .merge_process import MergeFailed, MergeStopped, write_merged_in_child
+
     progress = progress or _no_progress
     index_dir = cache_dir / "index"
     cache_dir.mkdir(parents=True, exist_ok=True)
@@ -722,19 +750,24 @@ def merge_segments(cache_dir: Path, progress: ProgressCallback | None = None, li
             return MergeReport(segments=len(toc.segments))
         work.mkdir()
         try:
-            merged, documents, words = _write_merged(storage, toc.schema, chosen, work, progress)
+            merged, documents, words = write_merged_in_child(index_dir, toc.schema, chosen, work, progress, stop)
             progress(Progress("merge-save", len(chosen), len(chosen), "saving the merged index"))
             with writer_lock(cache_dir, MERGE_WAIT):
                 return _commit_merge(cache_dir, storage, chosen, merged, documents, words, work)
+        except MergeStopped:
+            return MergeReport(segments=len(toc.segments), gave_up="stopped")
+        except MergeFailed as error:
+            return MergeReport(segments=len(toc.segments), gave_up=str(error))
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def _write_merged(
+def write_merged(
     storage: FileStorage, schema: Schema, chosen: Sequence[Any], work: Path, progress: ProgressCallback
 ) -> tuple[Any, int, Counter[str]]:
     """The chosen segments' live documents as one new segment, in `work`;
-    and its words, the sum of theirs (reader/core/search.py)."""
+    and its words, the sum of theirs (reader/core/search.py). Run by the
+    merge's child process (reader/core/merge_process.py)."""
     from .search import words_to_merge
 
     index_dir = Path(storage.folder)

@@ -130,15 +130,16 @@ class Library:
             self.reload()
         return report
 
-    def merge(self, progress: ProgressCallback | None = None) -> MergeReport:
-        """Merge the index's small parts into one when there are many (each
-        commit adds one and merges nothing, to stay quick). Slow work meant
-        for a background thread or the end of `papers index`: searches go
-        on meanwhile and indexing waits only for its last moment."""
+    def merge(self, progress: ProgressCallback | None = None, stop: Callable[[], bool] = lambda: False) -> MergeReport:
+        """Merge the index's parts when there are many (each commit adds one
+        and merges nothing, to stay quick). Slow work, done by a child
+        process, meant for a background thread or the end of `papers index`:
+        searches go on meanwhile and indexing waits only for its last
+        moment. `stop` returning True ends it early, changing nothing."""
         from .index import merge_segments
 
         try:
-            return merge_segments(self.locations.cache_dir, progress)
+            return merge_segments(self.locations.cache_dir, progress, stop=stop)
         except (OSError, sqlite3.OperationalError) as error:
             reason = getattr(error, "strerror", None) or str(error)
             raise PapersError(f"cannot merge the index in {self.locations.cache_dir} ({reason})") from error

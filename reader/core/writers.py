@@ -46,7 +46,7 @@ CHUNK = 50
 IN_FLIGHT = 2
 
 
-def _write_frame(stream: IO[bytes], message: object) -> None:
+def write_frame(stream: IO[bytes], message: object) -> None:
     data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
     view = memoryview(_HEADER.pack(len(data)) + data)
     while view:
@@ -66,7 +66,7 @@ def _read_exactly(stream: IO[bytes], size: int) -> bytes:
     return b"".join(parts)
 
 
-def _read_frame(stream: IO[bytes]) -> Any:
+def read_frame(stream: IO[bytes]) -> Any:
     """The next message, or None when the other end has gone."""
     header = _read_exactly(stream, _HEADER.size)
     if len(header) < _HEADER.size:
@@ -90,9 +90,9 @@ class _Child:
     def send(self, message: object) -> bool:
         assert self.process.stdin is not None
         try:
-            _write_frame(self.process.stdin, message)
+            write_frame(self.process.stdin, message)
         except OSError:  # a broken pipe: the child is gone
-            self.fail(f"it stopped ({_exit_text(self.process.wait())}){_last_line(self.errors)}")
+            self.fail(f"it stopped ({exit_text(self.process.wait())}){last_line(self.errors)}")
             return False
         return True
 
@@ -100,7 +100,7 @@ class _Child:
         """Read one message from the child: a chunk taken, or its result."""
         assert self.process.stdout is not None
         try:
-            message = _read_frame(self.process.stdout)
+            message = read_frame(self.process.stdout)
         except Exception:  # noqa: BLE001 - a garbled reply is a failed child
             message = None
         if isinstance(message, tuple) and message and message[0] == "took":
@@ -108,7 +108,7 @@ class _Child:
         elif isinstance(message, tuple) and len(message) == 3 and message[0] == "done":
             self.reply = message
         else:
-            self.fail(f"it stopped ({_exit_text(self.process.wait())}){_last_line(self.errors)}")
+            self.fail(f"it stopped ({exit_text(self.process.wait())}){last_line(self.errors)}")
 
     def fail(self, why: str) -> None:
         if not self.failed:
@@ -243,7 +243,7 @@ def _start(index_dir: Path, indexname: str, limitmb: int) -> _Child:
     return _Child(process, errors)
 
 
-def _exit_text(code: int) -> str:
+def exit_text(code: int) -> str:
     if code < 0:
         try:
             return f"killed by {signal.Signals(-code).name}"
@@ -252,7 +252,7 @@ def _exit_text(code: int) -> str:
     return f"exit status {code}"
 
 
-def _last_line(errors: IO[bytes]) -> str:
+def last_line(errors: IO[bytes]) -> str:
     try:
         errors.seek(0)
         lines = errors.read().decode("utf-8", "replace").strip().splitlines()
@@ -262,7 +262,7 @@ def _last_line(errors: IO[bytes]) -> str:
 
 
 # the child -------------------------------------------------------------------
-def _follow_parent(parent: int) -> None:
+def follow_parent(parent: int) -> None:
     """Die with the parent, whatever kills it."""
     if sys.platform.startswith("linux"):
         try:
@@ -285,14 +285,14 @@ def _follow_parent(parent: int) -> None:
 def child_main(argv: Sequence[str]) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     index_dir, indexname, limitmb, parent = argv
-    _follow_parent(int(parent))
+    follow_parent(int(parent))
     requests, replies = sys.stdin.buffer, sys.stdout.buffer
     index = whoosh.index.FileIndex(FileStorage(index_dir, supports_mmap=False), indexname=indexname)
     # The parent holds the index lock; a child never takes it.
     writer = SegmentWriter(index, _lk=False, limitmb=int(limitmb))
     count = 0
     while True:
-        message = _read_frame(requests)
+        message = read_frame(requests)
         if message is None:
             return 3  # the parent is gone: nothing of this will be committed
         kind, documents = message
@@ -301,13 +301,13 @@ def child_main(argv: Sequence[str]) -> int:
         for document in documents:
             writer.add_document(**document)
             count += 1
-        _write_frame(replies, ("took", len(documents)))
+        write_frame(replies, ("took", len(documents)))
     if count:
         segment = writer._finalize_segment()
     else:
         writer._close_segment()
         segment = None
-    _write_frame(replies, ("done", count, segment))
+    write_frame(replies, ("done", count, segment))
     return 0
 
 

@@ -1,6 +1,6 @@
 """kill -9 of `papers index` while it merges the index (the background step
-at its end): the cache stays sound, is never rebuilt, and the next run
-merges again."""
+at its end): the cache stays sound, is never rebuilt, the merge's child
+process goes with it, and the next run merges again."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from benchmarks.index_speed import write_dumps
 from reader.core.index import MAX_SEGMENTS
 from reader.core.locations import Locations
 from tests.e2e.test_cli import papers
-from tests.robustness.processes import IndexRun
+from tests.robustness.processes import IndexRun, children_of, wait_gone
 
 DUMPS = MAX_SEGMENTS + 6
 PER_DUMP = 100
@@ -35,8 +35,11 @@ def test_kill_9_during_a_merge_keeps_the_cache(tmp_path: Path, isolated_dirs: Lo
     # One commit per dump: many parts, which the run merges at its end.
     run = IndexRun(str(folder), env={**os.environ, "PAPERS_INDEX_BATCH": "1"})
     assert run.wait_for(when), run.lines
+    merging = children_of(run.process.pid)  # the merge's child process (merging), or none (saving)
+    assert merging or when.startswith("saving")
     os.kill(run.process.pid, signal.SIGKILL)
     code, stderr = run.finish()
+    assert not wait_gone(merging), "the merge's child process outlived its parent"
     # Killed in that phase (saving is short: the run may just have ended).
     assert code == -signal.SIGKILL or (when.startswith("saving") and code == 0), (code, stderr)
     assert "Traceback" not in stderr, stderr

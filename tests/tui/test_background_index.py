@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from benchmarks.index_speed import write_dumps
 from reader.core import index as index_module
-from reader.core.index import MAX_SEGMENTS, open_index
+from reader.core.index import MAX_SEGMENTS, MergeReport, open_index
 from reader.core.library import Library
 from reader.core.locations import Locations
 from reader.core.models import IndexReport
 from reader.core.search import POSTING_CACHE, PaperSearcher, analysed_words
-from reader.core.steps import Progress
+from reader.core.steps import Progress, ProgressCallback
 from reader.tui.app import PapersApp
 from tests.tui.conftest import main_screen, settle
+from tests.tui.test_flows import status_text
 
 DUMPS = MAX_SEGMENTS + 4
 
@@ -100,6 +102,54 @@ async def test_typing_updates_the_list_while_an_index_build_and_a_merge_run(
         await pilot.press(*["backspace" for _ in "language"])
         await settle(pilot)
         assert len(results.ids) == everything + 10  # the new dump's papers, after the merge
+    assert segment_count(isolated_dirs) <= MAX_SEGMENTS // 2 + 1
+
+
+class HeldMerge(Library):
+    """The app's library, its merge held as it starts merging (the child
+    process writing the merged part) until the test lets it go on."""
+
+    def __init__(self, locations: Locations) -> None:
+        super().__init__(locations)
+        self.merging, self.go_on = threading.Event(), threading.Event()
+
+    def merge(self, progress: ProgressCallback | None = None, stop: Callable[[], bool] = lambda: False) -> MergeReport:
+        def held(step: Progress) -> None:
+            if progress is not None:
+                progress(step)
+            if step.phase == "merge" and not self.merging.is_set():
+                self.merging.set()
+                self.go_on.wait(60)
+
+        return super().merge(held, stop)
+
+
+async def test_a_new_save_is_read_while_the_app_merges(isolated_dirs: Locations, many_parts: Path) -> None:
+    """A merge (minutes after a big first index) has its own status, and a
+    save added meanwhile is indexed and listed without waiting for it."""
+    library = HeldMerge(isolated_dirs)
+    app = PapersApp(library, index_on_start=True)
+    try:
+        async with app.run_test(size=(120, 32)) as pilot:
+            await wait_until(library.merging)
+            await pilot.pause()
+            screen = main_screen(app)
+            assert screen.merging and "merging the index" in status_text(app)
+            everything = screen.total
+            write_dumps(many_parts, 10, 1, seed=5, offset=DUMPS)
+            screen.saves_changed()  # what the folder watcher calls on a new save
+            for _ in range(400):
+                await pilot.pause(0.05)
+                if screen.total == everything + 10 and not screen.indexing:
+                    break
+            assert screen.total == everything + 10 and len(screen.results.ids) == everything + 10
+            assert screen.merging and "merging the index" in status_text(app)
+            library.go_on.set()
+            await settle(pilot)
+            assert not screen.merging and "merging" not in status_text(app)
+            assert len(screen.results.ids) == everything + 10
+    finally:
+        library.go_on.set()
     assert segment_count(isolated_dirs) <= MAX_SEGMENTS // 2 + 1
 
 

@@ -3,7 +3,9 @@ searches and indexing go on, and keeps what happened meanwhile."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -12,12 +14,13 @@ from benchmarks.index_speed import write_dumps
 from reader.core import generations
 from reader.core import index as index_module
 from reader.core.catalog import Catalog
-from reader.core.index import MAX_SEGMENTS, open_index, take_snapshot
+from reader.core.index import MAX_SEGMENTS, open_index, segments_to_merge, take_snapshot
 from reader.core.library import Library
 from reader.core.locations import Locations
 from reader.core.search import read_vocabulary, vocabulary_folder, vocabulary_key
 from reader.core.steps import Progress
 from reader.core.vocabulary import Vocabulary, load_vocabulary, save_vocabulary
+from tests.robustness.processes import children_of, wait_gone
 
 DUMPS = MAX_SEGMENTS + 4
 
@@ -212,6 +215,110 @@ def test_big_segments_are_left_alone(many_parts: tuple[Library, Path]) -> None:
     report = library.merge()
     assert report.merged == MAX_SEGMENTS + 2  # every part but the big one
     assert segment_ids(library.locations)[0] == big and report.segments == 2
+
+
+class Part:
+    """What the merge policy reads of a Whoosh segment: its size."""
+
+    def __init__(self, documents: int) -> None:
+        self.documents = documents
+
+    def doc_count_all(self) -> int:
+        return self.documents
+
+
+# The parts of the generated 100k corpus's first index (benchmarks/targets.py)
+# and of the 10k one: two writer processes per batch, batches growing to 12,000.
+FIRST_INDEX_100K = [2, 3, 3, 4, 4, 5, 5, 6, 6, 300, 2500, 2500, 2650, 2699, 3300, 3347, 5349, 5350]
+FIRST_INDEX_100K += [5996, 5998, 5998, 5998, 5998] + [6000] * 7
+FIRST_INDEX_10K = [4, 6, 300, 2349, 2350, 2500, 2500]
+
+
+@pytest.mark.parametrize(
+    ("sizes", "merged"),
+    [
+        (FIRST_INDEX_100K, FIRST_INDEX_100K),  # every part, into one
+        (FIRST_INDEX_10K, []),  # few enough
+        ([100_000] + [50] * (MAX_SEGMENTS + 1), [50] * (MAX_SEGMENTS + 1)),  # the small ones only
+        ([100_000, 40_000] + [3000] * 5 + [50] * 3, [3000] * 5 + [50] * 3),  # a level and the smaller ones
+        ([300_000] + [40_000] * 5 + [50] * 3, [40_000] * 5 + [50] * 3),
+        ([100_000] * 2 + [3000] * 4 + [50] * MAX_SEGMENTS, []),
+    ],
+)
+def test_the_merge_takes_the_biggest_level_over_its_limit_and_every_smaller_part(
+    sizes: list[int], merged: list[int]
+) -> None:
+    parts = [Part(size) for size in sizes]
+    assert [part.documents for part in segments_to_merge(parts)] == merged
+
+
+def test_daily_saves_keep_the_parts_few_and_rewrite_each_paper_a_few_times() -> None:
+    """A year of one 50-paper dump a day after a 100k first index (merged
+    into one): at most 16 parts, each paper rewritten under 3 times, the big
+    part never."""
+    parts, rewritten, most = [Part(100_000)], 0, 0
+    for _day in range(365):
+        parts.append(Part(50))
+        chosen = segments_to_merge(parts)
+        if chosen:
+            assert parts[0] not in chosen
+            rewritten += sum(part.documents for part in chosen)
+            parts = [part for part in parts if part not in chosen] + [Part(sum(part.documents for part in chosen))]
+        most = max(most, len(parts))
+    assert most <= 16 and rewritten < 3 * 50 * 365
+
+
+def merge_children() -> list[int]:
+    """This test's merge processes (reader/core/merge_process.py) still running."""
+    return [
+        pid
+        for pid in children_of(os.getpid())
+        if b"reader.core.merge_process" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    ]
+
+
+def test_a_merge_asked_to_stop_changes_nothing_and_leaves_no_process(many_parts: tuple[Library, Path]) -> None:
+    """Closing the app stops its merge: the child process is ended and the
+    index is as it was."""
+    library, _folder = many_parts
+    expected, before = every_hit(library), segment_ids(library.locations)
+    steps: list[Progress] = []
+    report = library.merge(steps.append, stop=lambda: bool(steps))
+    assert steps and (report.merged, report.gave_up) == (0, "stopped")
+    assert not merge_children()
+    assert segment_ids(library.locations) == before and every_hit(library) == expected
+    assert not (library.locations.cache_dir / "merging").exists()
+    assert library.merge().merged == DUMPS  # the next one merges
+
+
+def test_a_merge_whose_process_is_killed_changes_nothing(
+    isolated_dirs: Locations, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """kill -9 of the merge's child process, as it starts merging: the merge
+    says why it gave up, the index is as it was, the next merge works."""
+    folder = tmp_path / "big"
+    folder.mkdir()
+    write_dumps(folder, DUMPS * 200, DUMPS)  # parts big enough to take the child a while
+    monkeypatch.setattr(index_module, "BATCH_PAPERS", 1)
+    monkeypatch.setattr(index_module, "BATCH_GROWS", False)
+    library = Library(isolated_dirs)
+    library.index([folder])
+    expected, before = every_hit(library), segment_ids(library.locations)
+    killed: list[int] = []
+
+    def kill_the_child(step: Progress) -> None:
+        if step.phase == "merge" and not killed:
+            (child,) = merge_children()
+            os.kill(child, signal.SIGKILL)
+            killed.append(child)
+
+    report = library.merge(kill_the_child)
+    assert killed and not wait_gone(killed)
+    assert report.merged == 0 and "killed by SIGKILL" in report.gave_up, report
+    assert segment_ids(library.locations) == before and every_hit(library) == expected
+    assert library.index().rebuilt_because == ""
+    assert library.merge().merged == DUMPS
+    assert every_hit(library) == expected
 
 
 def test_papers_changed_during_a_merge_stay_changed(many_parts: tuple[Library, Path]) -> None:

@@ -235,6 +235,7 @@ class MainScreen(PaperListScreen):
     filter: var[Filter] = var(Filter.ALL, init=False)
     message: var[str] = var("", init=False)
     indexing: var[str] = var("", init=False)
+    merging: var[bool] = var(False, init=False)  # a background merge is writing (its own status)
     samples: var[bool] = var(False, init=False)  # the library is the bundled samples
 
     class _Indexed(Message):
@@ -268,6 +269,8 @@ class MainScreen(PaperListScreen):
         self.new_summary = ""  # "3 new since Mar 13 09:12"
         self._stop_watching = threading.Event()
         self._index_again = False  # saves changed while an index run was going
+        self._merge_running = False
+        self._merge_again = False  # an index run ended while a merge was going
         self._moved = False  # the user moved the cursor in the list on screen
         self._first_list_shown = False
         self._first_frame_shown = False
@@ -346,6 +349,9 @@ class MainScreen(PaperListScreen):
     def watch_indexing(self) -> None:
         self.update_status()
         self._say_why_empty()
+
+    def watch_merging(self) -> None:
+        self.update_status()
 
     def watch_samples(self, samples: bool) -> None:
         self.update_status()
@@ -556,6 +562,8 @@ class MainScreen(PaperListScreen):
         parts.append(f"sort: {shown.sort.label}")
         if self.indexing:
             parts.append(self.indexing)
+        if self.merging:
+            parts.append(MERGING)
         if self.paper_list.busy:
             parts.append(f"searching {self.query_text.strip()!r}…" if self.query_text.strip() else "searching…")
         status = Content(printable(" · ".join(parts)))
@@ -735,15 +743,32 @@ class MainScreen(PaperListScreen):
             self.post_message(self._Indexed(failed=f"indexing failed: {error!r}"))
             return
         self.post_message(self._Indexed(report=report))
-        # Commits merge nothing (to stay quick): many small parts are merged
-        # here, while searches go on. Housekeeping: a failure waits for the next run.
+
+    def start_merge(self) -> None:
+        """After an index run: merge the index's parts if there are many."""
+        if self._merge_running:
+            self._merge_again = True  # what this run committed is looked at after the running merge
+            return
+        self._merge_running = True
+        self.run_merge()
+
+    @work(thread=True, group="merge")
+    def run_merge(self) -> None:
+        """Commits merge nothing (to stay quick): many parts are merged here,
+        by a child process, while searches and index runs go on (a first
+        index's parts take minutes at 100,000 papers). Closing the app stops
+        it; a failure is housekeeping left for the next run."""
+        worker = get_current_worker()
+
+        def progress(step: Progress) -> None:
+            if step.phase == "merge" and step.done == 0:
+                self.post_message(self._Indexed(step=step))
+
         with contextlib.suppress(Exception):
-            self.library.merge(progress)
+            self.library.merge(progress, stop=lambda: worker.is_cancelled)
         self.post_message(self._Indexed(step=Progress("merged", 0, 0)))
         # Then the most common words are read ahead, so that the first
-        # searches for them are as quick as the next ones. A new index run
-        # (this worker's group is exclusive) or closing the app stops it.
-        worker = get_current_worker()
+        # searches for them are as quick as the next ones.
         self.library.warm_search(lambda: worker.is_cancelled)
 
     @on(_Indexed)
@@ -756,12 +781,14 @@ class MainScreen(PaperListScreen):
             self.index_failed(event.failed)
 
     def show_progress(self, step: Progress) -> None:
-        if step.phase in {"merge", "merge-save"}:
-            self.indexing = MERGING
+        if step.phase == "merge":
+            self.merging = True
             return
         if step.phase == "merged":
-            if self.indexing == MERGING:
-                self._index_finished()  # and a save that came meanwhile is read now
+            self.merging = self._merge_running = False
+            if self._merge_again:
+                self._merge_again = False
+                self.start_merge()
             return
         if step.phase == "saved":
             # A batch is committed: what is done is searchable now.
@@ -781,6 +808,7 @@ class MainScreen(PaperListScreen):
             self.call_later(self.saves_changed)
 
     def index_done(self, report: IndexReport) -> None:
+        self.start_merge()
         self._index_finished()
         changed = report.added or report.updated or report.removed
         if changed or report.rebuilt_because:
