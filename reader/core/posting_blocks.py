@@ -117,6 +117,38 @@ def read_block_whole(data: bytes, compressed: bool) -> tuple[Any, Any, Any]:
     return ids, weights, values
 
 
+# Protocol 2 pickles each value (bytes) as `_codecs.encode(text, "latin1")`,
+# naming `_codecs.encode` once and referring to it after. Named
+# `operator.concat` instead, a value unpickles as the str `text + "latin1"`:
+# cheaper than encoding (a codec lookup a posting), and a str, unlike a
+# slice, is not tracked by the garbage collector. A block of positions reads
+# ~1.4x faster, a phrase's first screenful ~12% (docs/benchmarks.md, "One
+# segment"); a phrase needs the bytes of one or two postings a block. The
+# name cannot occur before the values: the ids and weights are opcodes of
+# numbers, and the name holds none of their opcode bytes.
+_ENCODE = b"c_codecs\nencode\n"
+_CONCAT = b"c_operator\nconcat\n"
+_LATIN1 = "latin1"
+
+
+def read_block_values(data: bytes, compressed: bool) -> tuple[tuple[Any, ...], int]:
+    """The block's values, each read as it is used by `block_value`, and
+    about the memory they take."""
+    raw = zlib.decompress(data) if compressed else data
+    _ids, _weights, values = loads(raw.replace(_ENCODE, _CONCAT, 1))
+    values = tuple(values)
+    return values, len(raw) + 60 * len(values)  # a str a value, with its text
+
+
+def block_value(value: Any) -> bytes:
+    """A value of `read_block_values` as the bytes Whoosh wrote."""
+    if isinstance(value, str) and value.endswith(_LATIN1):
+        return value[: -len(_LATIN1)].encode("latin1")
+    if isinstance(value, bytes):  # b"" pickles without `_codecs.encode`
+        return value
+    raise ValueError(f"a posting value of type {type(value).__name__}")
+
+
 def _parse(head: bytes, size: int) -> tuple[Ints, Weights] | None:
     if size < 1 or not head.startswith(_PROTO_2):
         return None

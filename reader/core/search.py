@@ -756,8 +756,8 @@ WARM_SHARE = 0.25
 WARM_BYTES = 32 * 1024 * 1024
 # Decoded blocks of positions, by (segment, field, term, block): typing a
 # phrase checks the same best papers again at every key.
-BLOCK_VALUES: array_search.SizedCache[tuple[str, str, str, int], tuple[bytes, ...]] = array_search.SizedCache(
-    16 * 1024 * 1024, lambda values: sum(map(len, values)) + 40 * len(values)
+BLOCK_VALUES: array_search.SizedCache[tuple[str, str, str, int], tuple[tuple[Any, ...], int]] = array_search.SizedCache(
+    16 * 1024 * 1024, lambda values_and_size: values_and_size[1]
 )
 # Whoosh's field length byte -> length (whoosh/util/numeric.py).
 _LENGTHS = np.array([byte_to_length(code) or 0 for code in range(256)], np.float64)
@@ -875,13 +875,15 @@ def _block_values(postfile: Any, term: tuple[str, str, str], held: Postings, doc
     for block in np.unique(block_of).tolist():
         offset, length, compressed, _last = held.blocks[block].tolist()
 
-        def read(offset: int = offset, length: int = length, compressed: int = compressed) -> tuple[bytes, ...]:
-            return tuple(posting_blocks.read_block_whole(postfile.get(offset, length), bool(compressed))[2])
+        def read(
+            offset: int = offset, length: int = length, compressed: int = compressed
+        ) -> tuple[tuple[Any, ...], int]:
+            return posting_blocks.read_block_values(postfile.get(offset, length), bool(compressed))
 
-        values = BLOCK_VALUES.get((*term, block), read)
+        values, _size = BLOCK_VALUES.get((*term, block), read)
         mine = block_of == block
         for doc, index in zip(wanted[mine].tolist(), (at[mine] - starts[block]).tolist(), strict=True):
-            found[doc] = values[index]
+            found[doc] = posting_blocks.block_value(values[index])
     return found
 
 

@@ -131,3 +131,31 @@ def test_weights_are_float32_as_whoosh_keeps_them() -> None:
     found = posting_blocks.read_block(_pickled([1, 2], (0.1, 0.2), None), 2, False)
     assert found is not None
     assert found[1].dtype == np.float32
+
+
+VALUES = [
+    (b"\x01",),
+    tuple(bytes([n % 256, 200, 255]) for n in range(128)),  # bytes past 127: two UTF-8 bytes in the pickle
+    (b"", b"a", b""),  # b"" pickles without `_codecs.encode`
+    (b"c_codecs\nencode\n", b"\x00\x00\x00\x01\x80\x02]q\x00K\x90a."),  # the name itself, and a pickled position
+    [b"x" * 300, b"y"],  # Whoosh 3 writes a list
+]
+
+
+@pytest.mark.parametrize("compressed", [False, True])
+@pytest.mark.parametrize("values", VALUES)
+def test_a_blocks_values_read_as_unpickling_them_does(
+    values: tuple[bytes, ...] | list[bytes], compressed: bool
+) -> None:
+    data = _pickled(list(range(len(values))), None, values)
+    if compressed:
+        data = zlib.compress(data)
+    read, size = posting_blocks.read_block_values(data, compressed)
+    assert [posting_blocks.block_value(value) for value in read] == list(values)
+    assert size >= sum(map(len, values))
+
+
+def test_a_value_of_another_type_is_an_error() -> None:
+    read, _size = posting_blocks.read_block_values(_pickled([1, 2], None, (1, 2)), False)
+    with pytest.raises(ValueError, match="int"):
+        posting_blocks.block_value(read[0])
