@@ -235,9 +235,21 @@ def _intersection(parts: list[Scored]) -> Scored:
         return _NONE
     docs, scores = parts[0].docs, parts[0].scores
     for part in parts[1:]:
-        docs, mine, theirs = np.intersect1d(docs, part.docs, assume_unique=True, return_indices=True)
-        scores = scores[mine] + part.scores[theirs]
+        mine, theirs = _common(docs, part.docs)
+        docs, scores = docs[mine], scores[mine] + part.scores[theirs]
     return Scored(docs, scores)
+
+
+def _common(docs: Docs, others: Docs) -> tuple[Docs, Docs]:
+    """Where the documents two ascending arrays share are, in each: the
+    shorter one looked up in the longer (np.intersect1d sorts both
+    together: 3x slower for three common words at 100k papers)."""
+    if len(docs) > len(others):
+        theirs, mine = _common(others, docs)
+        return mine, theirs
+    at = np.minimum(np.searchsorted(others, docs), len(others) - 1)
+    held = others[at] == docs
+    return np.flatnonzero(held), at[held]
 
 
 def _minus(scored: Scored, dropped: Docs) -> Scored:
@@ -312,14 +324,7 @@ def rank(
 
 
 def _best(docs: Docs, scores: Floats, limit: int | None) -> list[tuple[int, float]]:
-    if limit is not None and len(docs) > limit:
-        # Everything scoring at least the limit-th best score (ties included), then sorted.
-        cut = np.partition(scores, len(scores) - limit)[len(scores) - limit]
-        keep = scores >= cut
-        docs, scores = docs[keep], scores[keep]
-    order = np.lexsort((docs, -scores))
-    if limit is not None:
-        order = order[:limit]
+    order = np.lexsort((docs, -scores)) if limit is None else _leading(docs, scores, limit)[:limit]
     return list(zip(docs[order].tolist(), scores[order].tolist(), strict=True))
 
 
@@ -337,22 +342,36 @@ def _checked_best(
     first, in rounds, until `limit` checked ones score above every candidate
     left. The count is the candidates times the share of checked ones that
     held (exact when all were checked)."""
-    order = np.lexsort((docs, -scores))
+    order = _leading(docs, scores, 4 * limit)  # more are ordered if the checks get that far
     kept: list[tuple[float, int]] = []  # (-score, document): sorted, the best first
     checked = 0
     bounds = [offset for _segment, offset, _scored in parts]
-    while checked < len(order) and not over():
+    while checked < len(docs) and not over():
+        size = max(16, (limit - len(kept)) * 5 // 4)
+        if len(order) < min(checked + size, len(docs)):
+            order = _leading(docs, scores, 4 * (checked + size))
         if len(kept) >= limit and -kept[limit - 1][0] > scores[order[checked]]:
             break
-        batch = order[checked : checked + max(16, (limit - len(kept)) * 5 // 4)]
+        batch = order[checked : checked + size]
         checked += len(batch)
         kept.extend((-score, doc) for doc, score in _rescored(plan, parts, bounds, docs[batch]).items())
         kept.sort()
     held = [(doc, -negative) for negative, doc in kept]
-    if checked >= len(order):
+    if checked >= len(docs):
         return Ranked(held[:limit], len(held), True)
     share = len(held) / checked if checked else 0.0
-    return Ranked(held[:limit], max(len(held), round(share * len(order))), False)
+    return Ranked(held[:limit], max(len(held), round(share * len(docs))), False)
+
+
+def _leading(docs: Docs, scores: Floats, count: int) -> Docs:
+    """The positions of the best `count` documents (with any tied with the
+    last), best first: a prefix of the order of them all (sorting every
+    candidate of three common words took ~5 ms at 100k papers)."""
+    if count < len(scores):
+        cut = np.partition(scores, len(scores) - count)[len(scores) - count]
+        some = np.flatnonzero(scores >= cut)
+        return some[np.lexsort((docs[some], -scores[some]))]
+    return np.lexsort((docs, -scores))
 
 
 def _rescored(plan: Plan, parts: list[tuple[Segment, int, Scored]], bounds: list[int], docs: Docs) -> dict[int, float]:
