@@ -42,9 +42,12 @@ from reader.core.index import Indexer
 from reader.core.library import Library
 from reader.core.locations import Locations
 from reader.core.search import BLOCK_VALUES, POSTING_CACHE, parse_query
+from reader.tui.screens.main import papers_to_ask
 
-SCREEN_ROWS = 30  # rows of the first screenful (a 32-line terminal)
-FIRST_SCREENFUL = 60  # what a keystroke asks the index for (the app: two screenfuls)
+# The list's rows in a 120x32 terminal (tests/tui/test_first_screenful.py
+# checks it): the first screenful, whose rows are read.
+SCREEN_ROWS = 27
+FIRST_PAPERS = papers_to_ask(SCREEN_ROWS)  # what a keystroke asks the index for, as the app does
 
 # Queries by kind; each is also typed one key at a time (every prefix is a
 # keystroke), which is where half-typed words come from.
@@ -63,7 +66,7 @@ def first_screen(library: Library, text: str) -> int:
     word may be unfinished; the first screenful only, then its rows); returns
     the number of hits shown."""
     try:
-        result = library.search(text, typing=True, first=FIRST_SCREENFUL)
+        result = library.search(text, typing=True, first=FIRST_PAPERS)
         library.parse(text, typing=True)
         if not result.ids and text.strip():
             library.suggest(text, typing=True)

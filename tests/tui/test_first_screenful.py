@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from benchmarks.targets import FIRST_PAPERS, SCREEN_ROWS
 from reader.core.library import Library
 from reader.core.locations import Locations
-from reader.tui.screens.main import FIRST_SCREENFUL, about
+from reader.tui.screens.main import about, papers_to_ask
 from reader.tui.widgets import paper_list
 from tests.tui.conftest import MakeApp, main_screen, settle
 from tests.tui.test_flows import status_text
@@ -26,22 +27,32 @@ async def test_the_count_becomes_exact_and_scrolling_fetches_the_rest(
     monkeypatch.setattr(paper_list, "EAGER_REST", 0)  # as if many papers matched: the rest waits for a scroll
     app = make_app()
     expected = Library(isolated_dirs).search("model", typing=True).ids
-    assert len(expected) > FIRST_SCREENFUL  # the samples have enough papers for two loads
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         screen = main_screen(app)
+        first = papers_to_ask(screen.results.size.height)
+        assert screen.results.size.height > 20 and len(expected) > first  # enough papers for two loads
         await pilot.press("slash", *"model")
         await settle(pilot)
-        # The list holds its first screenfuls; the status has the exact count.
-        assert len(screen.results.ids) == FIRST_SCREENFUL
-        assert list(screen.results.ids) == list(expected[:FIRST_SCREENFUL])
+        # The list holds its first screenful and a few more; the status has the exact count.
+        assert len(screen.results.ids) == first
+        assert list(screen.results.ids) == list(expected[:first])
         assert f"{len(expected)} of 160 papers" in status_text(app)
         await pilot.press("down")  # to the list
         await pilot.press("G")  # past what it holds
         await settle(pilot)
         assert list(screen.results.ids) == list(expected)
-        assert screen.results.current == expected[FIRST_SCREENFUL - 1]  # the cursor stayed on its paper
+        assert screen.results.current == expected[first - 1]  # the cursor stayed on its paper
         assert f"{len(expected)} of 160 papers" in status_text(app)
+
+
+async def test_the_benchmark_asks_for_what_the_app_asks_for(make_app: MakeApp) -> None:
+    """benchmarks/targets.py times a keystroke as the app runs it in a
+    120x32 terminal: the list's height there is its SCREEN_ROWS."""
+    async with make_app().run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        height = main_screen(pilot.app).results.size.height  # type: ignore[arg-type]
+        assert height == SCREEN_ROWS and papers_to_ask(height) == FIRST_PAPERS
 
 
 async def test_a_half_typed_word_lists_its_completions(make_app: MakeApp) -> None:

@@ -45,7 +45,21 @@ from ..writes import in_writer
 from .list_screen import PaperListScreen
 
 SEARCH_DEBOUNCE = 0.15
-FIRST_SCREENFUL = 60  # a keystroke asks the index for this many papers; the count and the rest follow
+# A keystroke asks the index for the rows the list shows and a few more; the
+# count and the rest follow from the list's workers, the rest as soon as the
+# cursor nears the end of what is listed (widgets/paper_list.py). Asking for
+# two screenfuls (60) made a phrase of common words check twice the papers:
+# its first screenful took ~40% longer at 100,000 papers (docs/benchmarks.md).
+# Before the list has a size (the first search), FIRST_SCREENFUL.
+FIRST_SCREENFUL = 60
+MORE_ROWS = 5
+
+
+def papers_to_ask(list_height: int) -> int:
+    """How many papers a keystroke's search lists first, for a list this tall."""
+    return list_height + MORE_ROWS if list_height > 0 else FIRST_SCREENFUL
+
+
 # The first screen shows the saved default view when its top papers are all among its saved rows.
 PREVIEW_ROWS = 24
 SHORT = 32  # a terminal shorter than this gets a one-line search bar
@@ -77,17 +91,16 @@ def about(count: int) -> str:
     return f"about {round(count, -digits):,}"
 
 
-def search_source(search: Search) -> Source:
+def search_source(search: Search, first: int = FIRST_SCREENFUL) -> Source:
     """The main list's source: the library searched, narrowed and sorted.
-    It lists the first screenfuls; the exact count and every other paper
+    It lists the first `first` papers; the exact count and every other paper
     come later, from the list's workers (`Listing.counter`, `Listing.more`).
     The text is the search bar's: its last word may be unfinished (`typing`)."""
     text, sort, filter, typing = search.text, search.sort, search.filter, True
 
     def source(library: Library) -> Listing:
         # The default view puts the new papers first: it needs every paper.
-        first = FIRST_SCREENFUL if text.strip() else None
-        result = library.search(text, sort, filter, typing=typing, first=first)
+        result = library.search(text, sort, filter, typing=typing, first=first if text.strip() else None)
         parsed = library.parse(text, typing=typing)
         lines: list[str] = []
         if result.ids or result.total_in_library == 0:
@@ -434,7 +447,7 @@ class MainScreen(PaperListScreen):
         # on the paper the user moved to; a new one, or one the user has not
         # moved in yet, starts at the top (where a new dump's papers go).
         keep = self.results.current if search == self.shown and self._moved else None
-        source = search_source(search)
+        source = search_source(search, papers_to_ask(self.results.size.height))
         preview: Preview | None = None
         if self.shown is None:  # the first screen only
             early, self._first_view = self._first_view, None
