@@ -91,6 +91,18 @@ def test_several_segments_rank_as_whoosh(segmented: Library) -> None:
             assert_same_ranking(found, text)
 
 
+@pytest.mark.parametrize("dense", [0, 10**9])
+def test_unions_rank_as_whoosh_sorted_or_counted(
+    segmented: Library, monkeypatch: pytest.MonkeyPatch, dense: int
+) -> None:
+    """A union sorts its documents, or counts them over every document
+    number when they are many (DENSE_UNION): either gives Whoosh's ranking."""
+    monkeypatch.setattr(array_search, "DENSE_UNION", dense)
+    for found in searcher(segmented):
+        for text in QUERIES:
+            assert_same_ranking(found, text)
+
+
 def test_deleted_papers_are_never_found(segmented: Library, dumps: Path) -> None:
     before = {pid for text in QUERIES for pid in segmented.search(text).ids}
     gone = sorted(dumps.iterdir())[0]
