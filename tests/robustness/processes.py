@@ -37,6 +37,19 @@ def children_of(pid: int) -> list[int]:
     return sorted(found)
 
 
+def merge_children(pid: int | None = None) -> list[int]:
+    """The background merge's child processes (reader/core/merge_process.py)
+    of pid (this process by default) still running."""
+    found = []
+    for child in children_of(os.getpid() if pid is None else pid):
+        try:
+            if b"reader.core.merge_process" in Path(f"/proc/{child}/cmdline").read_bytes():
+                found.append(child)
+        except OSError:  # gone meanwhile
+            pass
+    return found
+
+
 def is_gone(pid: int) -> bool:
     fields = _stat(pid)
     return fields is None or fields[0] in ("Z", "X")

@@ -18,6 +18,7 @@ from reader.core.models import IndexReport
 from reader.core.search import POSTING_CACHE, PaperSearcher, analysed_words
 from reader.core.steps import Progress, ProgressCallback
 from reader.tui.app import PapersApp
+from tests.robustness.processes import merge_children, wait_gone
 from tests.tui.conftest import main_screen, settle
 from tests.tui.test_flows import status_text
 
@@ -112,6 +113,7 @@ class HeldMerge(Library):
     def __init__(self, locations: Locations) -> None:
         super().__init__(locations)
         self.merging, self.go_on = threading.Event(), threading.Event()
+        self.reports: list[MergeReport] = []
 
     def merge(self, progress: ProgressCallback | None = None, stop: Callable[[], bool] = lambda: False) -> MergeReport:
         def held(step: Progress) -> None:
@@ -121,7 +123,9 @@ class HeldMerge(Library):
                 self.merging.set()
                 self.go_on.wait(60)
 
-        return super().merge(held, stop)
+        report = super().merge(held, stop)
+        self.reports.append(report)
+        return report
 
 
 async def test_a_new_save_is_read_while_the_app_merges(isolated_dirs: Locations, many_parts: Path) -> None:
@@ -151,6 +155,25 @@ async def test_a_new_save_is_read_while_the_app_merges(isolated_dirs: Locations,
     finally:
         library.go_on.set()
     assert segment_count(isolated_dirs) <= MAX_SEGMENTS // 2 + 1
+
+
+async def test_closing_the_app_stops_its_merge(isolated_dirs: Locations, many_parts: Path) -> None:
+    """The app closed in the middle of a merge: its child process is ended
+    and the index is left as it was (the next start merges again)."""
+    library = HeldMerge(isolated_dirs)
+    before = segment_count(isolated_dirs)
+    app = PapersApp(library, index_on_start=True)
+    async with app.run_test(size=(120, 32)):
+        await wait_until(library.merging)
+        merging = merge_children()
+        threading.Timer(0.5, library.go_on.set).start()  # the app is closing by then
+    for _ in range(200):
+        if library.reports:
+            break
+        await asyncio.sleep(0.05)
+    assert [report.gave_up for report in library.reports] == ["stopped"]
+    assert merging and not wait_gone(merging)
+    assert segment_count(isolated_dirs) == before
 
 
 async def test_the_app_merges_after_its_start_up_indexing(isolated_dirs: Locations, many_parts: Path) -> None:

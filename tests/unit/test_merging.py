@@ -20,7 +20,7 @@ from reader.core.locations import Locations
 from reader.core.search import read_vocabulary, vocabulary_folder, vocabulary_key
 from reader.core.steps import Progress
 from reader.core.vocabulary import Vocabulary, load_vocabulary, save_vocabulary
-from tests.robustness.processes import children_of, wait_gone
+from tests.robustness.processes import merge_children, wait_gone
 
 DUMPS = MAX_SEGMENTS + 4
 
@@ -266,15 +266,6 @@ def test_daily_saves_keep_the_parts_few_and_rewrite_each_paper_a_few_times() -> 
             parts = [part for part in parts if part not in chosen] + [Part(sum(part.documents for part in chosen))]
         most = max(most, len(parts))
     assert most <= 16 and rewritten < 3 * 50 * 365
-
-
-def merge_children() -> list[int]:
-    """This test's merge processes (reader/core/merge_process.py) still running."""
-    return [
-        pid
-        for pid in children_of(os.getpid())
-        if b"reader.core.merge_process" in Path(f"/proc/{pid}/cmdline").read_bytes()
-    ]
 
 
 def test_a_merge_asked_to_stop_changes_nothing_and_leaves_no_process(many_parts: tuple[Library, Path]) -> None:
