@@ -451,8 +451,8 @@ def build_figures(run: Run, app: Build, bare: Build, reused: bool) -> None:
             "largest process",
         )
     )
-    if app.merge is not None:
-        merge = app.merge
+    merge = app.merge
+    if merge is not None and merge["segments_before"] != merge["segments_after"]:
         run.add(
             Figure(
                 "background merge after the first index (child process), wall",

@@ -681,7 +681,7 @@ def _settle_merge(catalog: Catalog, generation: int) -> None:
 MAX_SEGMENTS = 8
 SMALL_SEGMENT = 500
 LEVEL_FACTOR = 8
-MAX_PER_LEVEL = 4
+MAX_PER_LEVEL = 3
 MERGE_WAIT = 3600.0  # seconds a finished merge waits for an indexer to let go
 
 
