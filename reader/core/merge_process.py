@@ -1,7 +1,7 @@
 """The background merge's long step, in a child process.
 
 Writing the merged segment is pure-Python Whoosh work: minutes of CPU when a
-first index's parts are merged (245 s at 100,000 papers). In the app's
+first index's parts are merged (~230 s at 100,000 papers). In the app's
 process it would hold the interpreter that paints the screen, so a fresh
 interpreter (`python -m reader.core.merge_process`) writes it into the
 merge's work folder and hands back the new segment; the parent commits it
@@ -49,15 +49,19 @@ def write_merged_in_child(
     """What reader/core/index.py `write_merged` returns, written by a child
     process; its progress is passed on as it comes."""
     errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed below, after the child
-    process = subprocess.Popen(
-        [sys.executable, "-m", "reader.core.merge_process", str(index_dir), str(work), str(os.getpid())],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        bufsize=0,
-        stderr=errors,
-        close_fds=True,  # the merge and writer locks stay with the parent
-        process_group=0,  # Ctrl-C goes to the parent, which stops the child
-    )
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "reader.core.merge_process", str(index_dir), str(work), str(os.getpid())],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            bufsize=0,
+            stderr=errors,
+            close_fds=True,  # the merge and writer locks stay with the parent
+            process_group=0,  # Ctrl-C goes to the parent, which stops the child
+        )
+    except BaseException:
+        errors.close()
+        raise
     assert process.stdin is not None and process.stdout is not None
     try:
         with contextlib.suppress(OSError):  # a broken pipe: the child is gone, as its reply will say

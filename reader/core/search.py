@@ -756,7 +756,8 @@ WARM_SHARE = 0.25
 WARM_BYTES = 32 * 1024 * 1024
 # Decoded blocks of positions, by (segment, field, term, block): typing a
 # phrase checks the same best papers again at every key.
-BLOCK_VALUES: array_search.SizedCache[tuple[str, str, str, int], tuple[tuple[Any, ...], int]] = array_search.SizedCache(
+BlockValues = tuple[tuple[Any, ...], int]  # posting_blocks.read_block_values: a block's values, their size
+BLOCK_VALUES: array_search.SizedCache[tuple[str, str, str, int], BlockValues] = array_search.SizedCache(
     16 * 1024 * 1024, lambda values_and_size: values_and_size[1]
 )
 # Whoosh's field length byte -> length (whoosh/util/numeric.py).
@@ -875,9 +876,7 @@ def _block_values(postfile: Any, term: tuple[str, str, str], held: Postings, doc
     for block in np.unique(block_of).tolist():
         offset, length, compressed, _last = held.blocks[block].tolist()
 
-        def read(
-            offset: int = offset, length: int = length, compressed: int = compressed
-        ) -> tuple[tuple[Any, ...], int]:
+        def read(offset: int = offset, length: int = length, compressed: int = compressed) -> BlockValues:
             return posting_blocks.read_block_values(postfile.get(offset, length), bool(compressed))
 
         values, _size = BLOCK_VALUES.get((*term, block), read)
