@@ -174,9 +174,19 @@ def load_build(kind: str, dumps: Path) -> Build | None:
     build = Build(**json.loads(record.read_text()))
     if not Path(build.folder).exists():
         return None
-    if kind == "app" and build.merge is None:  # made before the app merged its first index
+    if kind == "app" and (build.merge is None or _parts_to_merge(Path(build.folder))):
+        # Made before the app merged its first index, or under another merge
+        # policy: brought to the state the app leaves it in.
         build = merged(build, record.parent)
     return build
+
+
+def _parts_to_merge(cache_dir: Path) -> int:
+    """How many of the index's parts the app's next merge would take."""
+    from reader.core.index import open_index, segments_to_merge
+
+    index = open_index(cache_dir / "index")
+    return len(segments_to_merge(index._segments())) if index is not None else 0
 
 
 def _run_child(*args: str) -> dict[str, Any]:

@@ -4,6 +4,7 @@ children, and check that they are gone."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import signal
@@ -37,16 +38,14 @@ def children_of(pid: int) -> list[int]:
     return sorted(found)
 
 
-def merge_children(pid: int | None = None) -> list[int]:
-    """The background merge's child processes (reader/core/merge_process.py)
-    of pid (this process by default) still running."""
+def merge_children() -> list[int]:
+    """This process's background-merge children (reader/core/merge_process.py)
+    still running."""
     found = []
-    for child in children_of(os.getpid() if pid is None else pid):
-        try:
+    for child in children_of(os.getpid()):
+        with contextlib.suppress(OSError):  # a child that ended meanwhile has no cmdline to read
             if b"reader.core.merge_process" in Path(f"/proc/{child}/cmdline").read_bytes():
                 found.append(child)
-        except OSError:  # gone meanwhile
-            pass
     return found
 
 

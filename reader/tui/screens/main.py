@@ -252,7 +252,7 @@ class MainScreen(PaperListScreen):
     samples: var[bool] = var(False, init=False)  # the library is the bundled samples
 
     class _Indexed(Message):
-        """Progress, the end or the failure of the start-up indexing."""
+        """Progress, the end or the failure of an index run, and a merge's progress."""
 
         def __init__(self, step: Progress | None = None, report: IndexReport | None = None, failed: str = "") -> None:
             super().__init__()
@@ -718,7 +718,8 @@ class MainScreen(PaperListScreen):
         if self.shown is None:
             return
         self._moved = True  # the place triage stopped at is the user's: a refresh keeps it
-        search, ids = search_source(self.shown), tuple(self.results.ids)
+        search = search_source(self.shown, papers_to_ask(self.results.size.height))
+        ids = tuple(self.results.ids)
         self.paper_list.load(lambda library: replace(search(library), ids=ids), keep=last)
 
     def action_cycle_sort(self) -> None:
