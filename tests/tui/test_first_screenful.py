@@ -78,3 +78,14 @@ async def test_a_few_hits_are_completed_without_a_scroll(make_app: MakeApp, isol
         await settle(pilot)
         assert list(screen.results.ids) == list(expected)
         assert f"{len(expected)} of 160 papers" in status_text(app)
+
+
+async def test_the_list_never_scrolls_sideways(make_app: MakeApp) -> None:
+    """Every row is cut to the list's width: a horizontal scrollbar would only
+    take the list's last row (it did, beside the vertical one)."""
+    async with make_app().run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        results = main_screen(pilot.app).results  # type: ignore[arg-type]
+        assert len(results.ids) > results.size.height  # the vertical scrollbar is there
+        assert results.scrollbars_enabled == (True, False)
+        assert results.size.height == results.region.height  # every line of the list holds a row
