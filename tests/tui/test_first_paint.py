@@ -15,10 +15,12 @@ from typing import Any
 from textual.widgets._footer import FooterKey
 
 from reader.core.errors import PapersError
+from reader.core.generations import FIRST_ROWS
 from reader.core.library import Library
 from reader.core.locations import Locations
 from reader.core.views import Filter, Sort
-from reader.tui.screens.main import PREVIEW_ROWS, Search, first_view_preview, search_source
+from reader.tui.rows import PREVIEW_ROWS
+from reader.tui.screens.main import Search, first_view_preview, search_source
 from reader.tui.widgets.paper_list import read_rows
 from tests.tui.conftest import MakeApp, emptied_list, main_screen, settle
 from tests.tui.test_triage_flows import yesterday_then_a_new_dump
@@ -41,7 +43,8 @@ def test_the_preview_is_the_listing_the_search_gives(isolated_dirs: Locations, d
     assert early_listing.ids == listing.ids
     assert early_listing.total == listing.total
     assert early_listing.summary == listing.summary and "2 new since" in listing.summary
-    shown = list(listing.ids[:PREVIEW_ROWS])
+    shown = list(listing.ids[: len(early_rows)])  # every row the commit saved, from the top
+    assert len(shown) >= PREVIEW_ROWS and list(early_rows) == shown
     assert early_rows == read_rows(library, shown)
     marks = [(row.new, row.repeat, row.starred, row.seen) for row in early_rows.values()]
     assert (True, False, False, False) in marks  # a new paper
@@ -89,7 +92,7 @@ print(json.dumps({"rows": len(early[1]) if early else 0, "heavy": heavy, "parser
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120)
     found = json.loads(done.stdout)
-    assert found == {"rows": 24, "heavy": [], "parsers": []}
+    assert found == {"rows": FIRST_ROWS, "heavy": [], "parsers": []}  # every row the commit saved
 
 
 async def test_the_footer_is_rebuilt_only_when_its_keys_change(make_app: MakeApp) -> None:

@@ -16,10 +16,10 @@ from reader.core.library import Library
 from reader.core.models import IndexReport
 from reader.core.steps import Progress
 from reader.tui.app import PapersApp
+from reader.tui.rows import PREVIEW_ROWS, Row
 from reader.tui.screens.help import HelpScreen
-from reader.tui.screens.main import DEFAULT_VIEW, PREVIEW_ROWS, first_view_preview, search_source
+from reader.tui.screens.main import DEFAULT_VIEW, first_view_preview, search_source
 from reader.tui.widgets.paper_list import EarlyPreview, Listing
-from reader.tui.widgets.result_list import Row
 from tests.tui.conftest import MakeApp, emptied_list, main_screen, settle
 
 

@@ -13,7 +13,7 @@ from reader.core.config import Config
 from reader.core.library import Library
 from reader.core.locations import Locations
 from reader.tui.app import PapersApp
-from reader.tui.widgets.result_list import NEW, UNSEEN
+from reader.tui.rows import NEW, UNSEEN
 from tests.saves_builder import api_json, cards, write
 from tests.tui.conftest import MakeApp, main_screen, press, settle
 

@@ -37,9 +37,10 @@ from ...core.triage import day_summary, dump_days, new_first, new_summary, step_
 from ...core.undo import SeenMany
 from ...core.views import FILTERS, SORTS, Filter, Sort
 from ..commands import MAIN_COMMANDS, PAPER_COMMANDS, QUIT
+from ..rows import FirstScreen, Row, read_first_screen
 from ..widgets.footer import Footer
-from ..widgets.paper_list import EarlyPreview, Listing, PaperList, Preview, Source, first_rows
-from ..widgets.result_list import ResultList, Row
+from ..widgets.paper_list import EarlyPreview, Listing, PaperList, Preview, Source
+from ..widgets.result_list import ResultList
 from ..widgets.search_bar import SearchBar
 from ..writes import in_writer
 from .list_screen import PaperListScreen
@@ -61,7 +62,6 @@ def papers_to_ask(list_height: int) -> int:
 
 
 # The first screen shows the saved default view when its top papers are all among its saved rows.
-PREVIEW_ROWS = 24
 SHORT = 32  # a terminal shorter than this gets a one-line search bar
 FOOTER_AT_LATEST = 1.0  # seconds: the footer's keys wait for the first list no longer than this
 
@@ -141,32 +141,32 @@ def search_source(search: Search, first: int = FIRST_SCREENFUL) -> Source:
 
 
 def first_view_preview(search: Search) -> Preview | None:
-    """The default view as the last commit saved it (reader/core/generations.py):
+    """The default view as the last commit saved it (reader/tui/rows.py):
     the app's first screen is painted from it before the index is opened.
     None for any other search."""
     if search.text.strip() or search.filter is not Filter.ALL or search.sort not in (Sort.RELEVANCE, Sort.DATE):
         return None
 
     def preview(library: Library) -> tuple[Listing, dict[str, Row]] | None:
-        view = library.first_view()
-        if view is None:
-            return None
-        ids = new_first(view.ids, library.unknown(view.ids))  # as the search orders it
-        saved = {row.paper_id: row for row in view.rows}
-        first = [saved[pid] for pid in ids[:PREVIEW_ROWS] if pid in saved]
-        if len(first) < min(len(ids), PREVIEW_ROWS):
-            return None  # the new papers on top are not among the saved rows: wait for the search
-        listing = Listing(ids, view.total, request=search, summary=new_summary(library, among=view.ids))
-        return listing, first_rows(library, first)
+        return as_preview(read_first_screen(library), search)
 
     return preview
+
+
+def as_preview(first: FirstScreen | None, search: Search) -> tuple[Listing, dict[str, Row]] | None:
+    if first is None:
+        return None
+    return Listing(first.ids, first.total, request=search, summary=first.summary), first.rows
 
 
 DEFAULT_VIEW = Search("", Sort.RELEVANCE, Filter.ALL)  # what the main screen opens on
 
 
-def start_first_view(library: Library) -> EarlyPreview | None:
-    """The main screen's first preview, read in a thread from now on."""
+def start_first_view(library: Library, painted: FirstScreen | None = None) -> EarlyPreview | None:
+    """The main screen's first preview, read in a thread from now on;
+    `painted`: the one `papers` painted before Textual started (read already)."""
+    if painted is not None:
+        return EarlyPreview(library, lambda _library: as_preview(painted, DEFAULT_VIEW))
     preview = first_view_preview(DEFAULT_VIEW)
     return EarlyPreview(library, preview) if preview is not None else None
 

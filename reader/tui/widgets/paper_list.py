@@ -30,14 +30,14 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from ...core.errors import PapersError
-from ...core.generations import FirstRow
 from ...core.library import Library
 from ...core.models import UserState
 from ...core.text import printable
 from ...core.triage import is_repeat
+from ..rows import Row, row_for
 from ..writes import in_writer, mark_seen_in_writer
 from .paper_view import Detail, PaperView, read_detail
-from .result_list import ResultList, Row
+from .result_list import ResultList
 
 if TYPE_CHECKING:
     from ...core.search import ParsedQuery  # Whoosh loads after the first screen (reader/core/library.py)
@@ -86,7 +86,6 @@ Source = Callable[[Library], Listing]
 # A listing the list can show before its source answers, with its rows, read
 # without opening the index (None: it has none to offer).
 Preview = Callable[[Library], tuple[Listing, dict[str, Row]] | None]
-Spans = tuple[tuple[int, int], ...]
 
 
 class EarlyPreview:
@@ -133,31 +132,8 @@ def read_rows(library: Library, paper_ids: Sequence[str], parsed: ParsedQuery | 
         title = printable(paper.title)  # one character for one: the spans still fit
         matches = tuple(library.highlights(title, parsed, "title")) if parsed is not None else ()
         state = states.get(pid, UserState(pid))
-        rows[pid] = _row(title, date.isoformat() if date else "", is_repeat(paper), state, pid in unknown, matches)
+        rows[pid] = row_for(title, date.isoformat() if date else "", is_repeat(paper), state, pid in unknown, matches)
     return rows
-
-
-def first_rows(library: Library, first: Sequence[FirstRow]) -> dict[str, Row]:
-    """The list rows of the default view's first papers, from the file the
-    last commit wrote and the store (worker side: the index is not opened)."""
-    paper_ids = [row.paper_id for row in first]
-    states = library.states(paper_ids)
-    unknown = library.unknown(paper_ids)
-    return {
-        row.paper_id: _row(
-            printable(row.title),
-            row.date,
-            row.repeat,
-            states.get(row.paper_id, UserState(row.paper_id)),
-            row.paper_id in unknown,
-        )
-        for row in first
-    }
-
-
-def _row(title: str, date: str, repeat: bool, state: UserState, unknown: bool, matches: Spans = ()) -> Row:
-    decided = state.starred or state.seen_at is not None or bool(state.note)
-    return Row(title, state.starred, state.seen_at is not None, date, unknown and not decided, repeat, matches)
 
 
 def _around(ids: Sequence[str], keep: str | None, height: int) -> list[str]:

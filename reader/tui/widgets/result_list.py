@@ -13,7 +13,7 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -24,25 +24,18 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ..rows import LOADING, Row, row_text
+
 
 @dataclass(frozen=True, slots=True)
-class Row:
-    """What one line of the list shows."""
+class LineStyles:
+    """The styles of a list line's parts."""
 
-    title: str
-    starred: bool
-    seen: bool
-    date: str
-    new: bool = False  # arrived since the last visit, not decided on
-    repeat: bool = False  # listed on more than one day
-    matches: tuple[tuple[int, int], ...] = ()  # the query's words in the title (character spans)
-
-
-STAR = "★"
-UNSEEN = "●"
-NEW = "✦"
-REPEAT = "↻"
-LOADING = Row("", False, True, "")  # drawn until the row's fetch comes back
+    line: Style
+    star: Style
+    mark: Style
+    date: Style
+    match: Style
 
 
 class ResultList(ScrollView, can_focus=True):
@@ -239,32 +232,32 @@ class ResultList(ScrollView, can_focus=True):
         if row is None:
             self._ask_for_rows()
             row = LOADING
-        line_style = base
-        if index == self.cursor:
-            cursor = self.get_component_rich_style("result-list--cursor")
-            line_style = base + cursor if self.has_focus else base + Style(bgcolor=cursor.bgcolor)
-        star_style = line_style + self.get_component_rich_style("result-list--star", partial=True)
-        unseen_style = line_style + self.get_component_rich_style("result-list--unseen", partial=True)
-        date_style = line_style + self.get_component_rich_style("result-list--date", partial=True)
-        date = f" {row.date} " if row.date else " "
-        if row.repeat:
-            date = f" {REPEAT}{date}"
-        title_width = max(1, width - 3 - cell_len(date))
-        title = row.title
-        kept = len(title)  # characters of the real title drawn (not the "…")
-        if cell_len(title) > title_width:
-            title = set_cell_size(title, title_width - 1)
-            kept = len(title)
-            title += "…"
-        match_style = line_style + self.get_component_rich_style("result-list--match", partial=True)
+        styles = self.line_styles(base, index == self.cursor, self.has_focus)
+        text = row_text(row, width)
         segments = [
-            Segment(STAR if row.starred else " ", star_style),
-            Segment(NEW if row.new else " " if row.seen else UNSEEN, unseen_style),
-            Segment(" ", line_style),
-            *_title_segments(set_cell_size(title, title_width), row.matches, kept, line_style, match_style),
-            Segment(date, date_style),
+            Segment(text.star, styles.star),
+            Segment(text.mark, styles.mark),
+            Segment(" ", styles.line),
+            *_title_segments(text.title, row.matches, text.kept, styles.line, styles.match),
+            Segment(text.date, styles.date),
         ]
         return Strip(segments, width).crop(0, width)
+
+    def line_styles(self, base: Style, cursor: bool, focused: bool) -> LineStyles:
+        """A line's styles over the widget's `base` style: the cursor's line
+        (`cursor`) is drawn in full while the list has focus, by its
+        background alone while it has not."""
+        line = base
+        if cursor:
+            style = self.get_component_rich_style("result-list--cursor")
+            line = base + style if focused else base + Style(bgcolor=style.bgcolor)
+        return LineStyles(
+            line,
+            line + self.get_component_rich_style("result-list--star", partial=True),
+            line + self.get_component_rich_style("result-list--unseen", partial=True),
+            line + self.get_component_rich_style("result-list--date", partial=True),
+            line + self.get_component_rich_style("result-list--match", partial=True),
+        )
 
 
 def _title_segments(
