@@ -10,6 +10,7 @@ import contextlib
 import threading
 from collections.abc import Sequence
 
+from textual import work
 from textual.app import App
 from textual.notifications import SeverityLevel
 
@@ -20,6 +21,7 @@ from ..core.locations import resource_dir
 from ..core.text import printable
 from .commands import MAIN_COMMANDS, PAPER_COMMANDS, QUIT, READING_COMMANDS, Command
 from .keynames import RESERVED_KEYS, textual_key_name
+from .prepaint import Start, save_look
 from .screens.main import MainScreen, start_first_view
 from .writes import finish_writes
 
@@ -61,12 +63,15 @@ class PapersApp(App[None]):
         config: Config | None = None,
         index_on_start: bool = True,
         notices: Sequence[str] = (),
+        start: Start | None = None,
     ) -> None:
         # With no Library (`textual run --dev reader.tui.app:PapersApp`), the
         # folders come from the environment, as for `papers`.
         library = library if library is not None else Library()
         # Read while Textual starts: the first frame can hold the first list.
-        self.first_view = start_first_view(library)
+        self.first_view = start_first_view(library, start.first if start is not None else None)
+        self.start = start  # what `papers` painted before Textual (reader/tui/prepaint.py)
+        self.mounted = False
         # Set once the first frame is on the terminal (Ready): the list's
         # first search waits for it (reader/tui/widgets/paper_list.py).
         self.first_frame = threading.Event()
@@ -79,6 +84,7 @@ class PapersApp(App[None]):
         self.startup_notices = [*notices, *self.config.problems, *problems]
 
     def on_mount(self) -> None:
+        self.mounted = True  # Textual has the terminal: it gives it back when it ends
         if self.keymap:
             self.set_keymap(self.keymap)
         # The configured theme is checked; a state file that cannot be read
@@ -106,6 +112,14 @@ class PapersApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):
                 screen.first_frame_shown()
+                if self.start is not None:
+                    self._save_look(self.start, screen.look())
+
+    @work(thread=True, group="look", exit_on_error=False)
+    def _save_look(self, start: Start, styles: dict[str, str]) -> None:
+        # The next start paints its first rows in these colours; without them, plainly.
+        with contextlib.suppress(OSError):
+            save_look(start.look_path, start.look_key, styles)
 
     def _remember_theme(self, theme: str) -> None:
         try:
@@ -130,15 +144,20 @@ class PapersApp(App[None]):
         self.library.close()
 
 
-def run_app(library: Library, notices: Sequence[str] = ()) -> int:
-    """Open the reader; returns the exit code. `notices` are shown at start."""
-    app = PapersApp(library, notices=notices)
+def run_app(library: Library, notices: Sequence[str] = (), start: Start | None = None) -> int:
+    """Open the reader; returns the exit code. `notices` are shown at start;
+    `start`: what was painted before Textual was imported."""
+    app: PapersApp | None = None
     try:
+        app = PapersApp(library, notices=notices, start=start)
         app.run()
     finally:
+        if start is not None and (app is None or not app.mounted):
+            start.undo()  # Textual never had the terminal: the paint is taken back here
         # The screen is gone: this visit is over, and what the library holds now was known to it.
         with contextlib.suppress(TimeoutError):
             finish_writes()  # a visit begun just before the app closed is ended, not left open
         with contextlib.suppress(PapersError):
             library.end_visit()
+    assert app is not None  # made, or its error went up
     return app.return_code or 0

@@ -80,6 +80,12 @@ def row_text(row: Row, width: int) -> RowText:
     return RowText(STAR if row.starred else " ", mark, set_cell_size(title, title_width), kept, date)
 
 
+def one_line(text: str) -> str:
+    """Text from a file as one line of cells: controls shown as symbols,
+    a tab or a line break as a space (one character for one)."""
+    return printable(text).replace("\t", " ").replace("\n", " ")
+
+
 def first_rows(library: Library, first: Sequence[FirstRow]) -> dict[str, Row]:
     """The list rows of the default view's first papers, from the file the
     last commit wrote and the store (the index is not opened)."""
@@ -88,8 +94,8 @@ def first_rows(library: Library, first: Sequence[FirstRow]) -> dict[str, Row]:
     unknown = library.unknown(paper_ids)
     return {
         row.paper_id: row_for(
-            printable(row.title),
-            row.date,
+            one_line(row.title),
+            one_line(row.date),
             row.repeat,
             states.get(row.paper_id, UserState(row.paper_id)),
             row.paper_id in unknown,

@@ -16,6 +16,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
+from rich.color import ColorSystem
+from rich.console import COLOR_SYSTEMS
+from rich.style import Style as RichStyle
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -169,6 +172,15 @@ def start_first_view(library: Library, painted: FirstScreen | None = None) -> Ea
         return EarlyPreview(library, lambda _library: as_preview(painted, DEFAULT_VIEW))
     preview = first_view_preview(DEFAULT_VIEW)
     return EarlyPreview(library, preview) if preview is not None else None
+
+
+def style_sgr(style: RichStyle, system: ColorSystem | None) -> str:
+    """The escape sequence that starts `style` on a terminal of this colour
+    system (none: the terminal's own colours)."""
+    if system is None:
+        return ""
+    marked = style.render("x", color_system=system)
+    return marked[: marked.index("x")] if marked != "x" else ""
 
 
 def index_notice(report: IndexReport) -> str:
@@ -547,6 +559,19 @@ class MainScreen(PaperListScreen):
     def first_frame_shown(self) -> None:
         """The app's first frame is on the terminal (its Ready event)."""
         self._show_keys(frame_shown=True)
+
+    def look(self) -> dict[str, str]:
+        """The terminal styles of what `papers` paints before Textual starts
+        (reader/tui/prepaint.py): the screen and the list's lines."""
+        results = self.results
+        base = results.rich_style
+        plain, cursor = results.line_styles(base, False, True), results.line_styles(base, True, True)
+        styles = {"screen": self.rich_style}
+        for prefix, lines in (("", plain), ("cursor ", cursor)):
+            styles |= {prefix + "line": lines.line, prefix + "star": lines.star}
+            styles |= {prefix + "mark": lines.mark, prefix + "date": lines.date}
+        system = COLOR_SYSTEMS.get(self.app.console.color_system or "")
+        return {role: style_sgr(style, system) for role, style in styles.items()}
 
     def _start_index_once(self) -> None:
         if self._index_after_first_list:

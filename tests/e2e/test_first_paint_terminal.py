@@ -1,0 +1,109 @@
+"""The installed `papers` on a pseudo-terminal: its first rows reach the
+terminal before Textual starts (reader/tui/prepaint.py), Textual then has
+the screen, and the terminal is given back whenever the app ends, even by
+Ctrl+C on the first paint."""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import re
+import select
+import signal
+import struct
+import subprocess
+import termios
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from reader.core.library import Library
+from reader.tui.rows import read_first_screen
+from tests.e2e.terminal_bytes import PAPERS
+
+_ESCAPES = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]")
+TEXTUAL_STARTED = b"\x1b[?1000h"  # Textual's driver turns on mouse reports when it takes the terminal
+
+
+@dataclass
+class Pty:
+    process: subprocess.Popen[bytes]
+    master: int
+    output: bytearray = field(default_factory=bytearray)
+
+    def read(self, wait: float) -> bool:
+        """Read what is there within `wait` seconds; False once the program has gone."""
+        if select.select([self.master], [], [], wait)[0]:
+            try:
+                chunk = os.read(self.master, 65536)
+            except OSError as error:  # EIO: every writer of the pty has gone
+                if error.errno != errno.EIO:
+                    raise
+                return False
+            self.output += chunk
+            return bool(chunk)
+        return True
+
+    def wait_for_text(self, text: str, timeout: float = 60.0) -> None:
+        wanted = text.encode()
+        deadline = time.monotonic() + timeout
+        while wanted not in _ESCAPES.sub(b"", bytes(self.output)):
+            assert time.monotonic() < deadline, f"{text!r} not shown; output: {bytes(self.output[-400:])!r}"
+            assert self.read(0.1), f"the app ended before showing {text!r}"
+
+    def wait_exit(self, timeout: float = 60.0) -> int:
+        deadline = time.monotonic() + timeout
+        while self.read(0.1):
+            assert time.monotonic() < deadline, "the app did not end"
+        return self.process.wait(timeout=timeout)
+
+
+@contextmanager
+def papers_on_pty(columns: int = 120, rows: int = 32) -> Iterator[Pty]:
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color"}
+    process = subprocess.Popen([PAPERS], stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
+    os.close(slave)
+    try:
+        yield Pty(process, master)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        os.close(master)
+
+
+def first_title(library: Library) -> str:
+    first = read_first_screen(library)
+    assert first is not None
+    return first.rows[first.ids[0]].title[:30]
+
+
+def test_the_first_rows_are_painted_before_textual_starts(library: Library) -> None:
+    title = first_title(library)
+    with papers_on_pty() as term:
+        term.wait_for_text(title)
+        term.wait_for_text("of 160 papers")  # Textual's status line: the app is up
+        written = bytes(term.output)
+        assert written.index(title.encode()) < written.index(TEXTUAL_STARTED)
+        os.write(term.master, b"q")
+        assert term.wait_exit() == 0
+    # Textual left the alternate screen the paint entered, and showed the cursor.
+    assert term.output.rindex(b"\x1b[?1049l") > term.output.rindex(b"\x1b[?1049h")
+    assert term.output.rindex(b"\x1b[?25h") > term.output.rindex(b"\x1b[?25l")
+
+
+def test_ctrl_c_on_the_first_paint_gives_the_terminal_back(library: Library) -> None:
+    title = first_title(library)
+    with papers_on_pty() as term:
+        term.wait_for_text(title)
+        term.process.send_signal(signal.SIGINT)  # while Textual is still being imported
+        code = term.wait_exit()
+    assert code == 130 and b"papers: interrupted" in term.output
+    assert TEXTUAL_STARTED not in term.output  # the paint's own way out was taken, not Textual's
+    assert term.output.rindex(b"\x1b[?1049l") > term.output.rindex(b"\x1b[?1049h")
+    assert term.output.rindex(b"\x1b[?25h") > term.output.rindex(b"\x1b[?25l")
+    assert term.output.index(b"\x1b[?1049l") < term.output.index(b"papers: interrupted")  # said on the real screen
