@@ -59,7 +59,19 @@ def time_to_text(
     timeout: float = 120.0,
 ) -> float:
     """Seconds from fork to the first of `needles` on the terminal."""
-    wanted = [n.encode("utf-8") for n in needles if n]
+    return times_to_texts(command, [needles], env, size, timeout)[0]
+
+
+def times_to_texts(
+    command: Sequence[str],
+    groups: Sequence[Sequence[str]],
+    env: dict[str, str] | None = None,
+    size: tuple[int, int] = (120, 32),
+    timeout: float = 120.0,
+) -> list[float]:
+    """Seconds from fork until any text of each group was on the terminal."""
+    wanted = [[n.encode("utf-8") for n in needles if n] for needles in groups]
+    found: list[float | None] = [None] * len(groups)
     started = time.perf_counter()
     pid, fd = pty.fork()
     if pid == 0:  # the child: becomes the program
@@ -71,7 +83,8 @@ def time_to_text(
         while True:
             left = timeout - (time.perf_counter() - started)
             if left <= 0:
-                raise TimeoutError(f"{command[-1]!r} showed none of {needles[:3]} in {timeout:.0f} s")
+                missing = [needles[:3] for needles, at in zip(groups, found, strict=True) if at is None]
+                raise TimeoutError(f"{command[-1]!r} showed none of {missing} in {timeout:.0f} s")
             ready, _, _ = select.select([fd], [], [], min(left, 0.5))
             if not ready:
                 continue
@@ -81,8 +94,12 @@ def time_to_text(
                 raise RuntimeError(f"{command[-1]!r} ended before painting; output: {seen[-500:]!r}") from None
             seen += chunk
             plain = _ESCAPES.sub(b"", seen)
-            if any(n in plain for n in wanted):
-                return time.perf_counter() - started
+            now = time.perf_counter() - started
+            for number, group in enumerate(wanted):
+                if found[number] is None and any(n in plain for n in group):
+                    found[number] = now
+            if all(at is not None for at in found):
+                return [at for at in found if at is not None]
     finally:
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
