@@ -34,9 +34,10 @@ from ..core.locations import Locations
 from .rows import LOADING, FirstScreen, RowText, read_first_screen, row_text
 
 # Where Textual's layout puts the list (styles/papers.tcss; the numbers are
-# checked against Textual's own layout in tests/tui/test_prepaint.py).
-SHORT = 32  # a terminal shorter than this has a one-line search bar (reader/tui/screens/main.py)
-NARROW = 100  # narrower than this, the detail goes under the list (reader/tui/widgets/paper_list.py)
+# checked against Textual's own layout in tests/tui/test_prepaint.py). The
+# app takes the first two from here (screens/main.py, widgets/paper_list.py).
+SHORT = 32  # a terminal shorter than this has a one-line search bar
+NARROW = 100  # narrower than this, the detail goes under the list
 LIST_SHARE = 0.55  # of the width, beside the detail
 LIST_MIN_WIDTH = 30
 NARROW_LIST_SHARE = 0.6  # of the height, above the detail
@@ -178,7 +179,10 @@ def prepaint(library: Library, stream: TextIO | None = None) -> Start:
         width, height = os.get_terminal_size(stream.fileno())
     except (OSError, ValueError):
         return start
-    first = read_first_screen(library)
+    try:
+        first = read_first_screen(library)
+    except Exception:  # noqa: BLE001 - the paint only saves time: the app reads the same and says what failed
+        return start
     if first is None or width < SMALLEST[0] or height < SMALLEST[1]:
         return Start(first, False, start.look_key, start.look_path)
     _write(stream, paint(first, read_look(start.look_path, start.look_key), width, height))

@@ -40,6 +40,7 @@ from ...core.triage import day_summary, dump_days, new_first, new_summary, step_
 from ...core.undo import SeenMany
 from ...core.views import FILTERS, SORTS, Filter, Sort
 from ..commands import MAIN_COMMANDS, PAPER_COMMANDS, QUIT
+from ..prepaint import SHORT
 from ..rows import FirstScreen, Row, read_first_screen
 from ..widgets.footer import Footer
 from ..widgets.paper_list import EarlyPreview, Listing, PaperList, Preview, Source
@@ -65,7 +66,6 @@ def papers_to_ask(list_height: int) -> int:
 
 
 # The first screen shows the saved default view when its top papers are all among its saved rows.
-SHORT = 32  # a terminal shorter than this gets a one-line search bar
 FOOTER_AT_LATEST = 1.0  # seconds: the footer's keys wait for the first list no longer than this
 
 T = TypeVar("T")

@@ -34,6 +34,7 @@ from ...core.library import Library
 from ...core.models import UserState
 from ...core.text import printable
 from ...core.triage import is_repeat
+from ..prepaint import NARROW
 from ..rows import Row, row_for
 from ..writes import in_writer, mark_seen_in_writer
 from .paper_view import Detail, PaperView, read_detail
@@ -45,7 +46,6 @@ if TYPE_CHECKING:
 SEEN_AFTER = 0.3  # a paper shown this long in the detail pane is seen
 BUSY_AFTER = 0.3  # a source running this long is said to be running
 FOLLOW_EVERY = 1.0  # seconds between looks for changes made by other processes
-NARROW = 100  # narrower than this: the detail goes under the list
 # A partial listing of at most this many papers is completed at once, after
 # its count; a bigger one when the list is scrolled past what it holds.
 EAGER_REST = 1_000
