@@ -97,7 +97,7 @@ class Start:
     def undo(self, stream: TextIO | None = None) -> None:
         """Give the terminal back as it was (the app did not start)."""
         if self.painted:
-            _write(stream or sys.stdout, LEAVE)
+            _write(stream or sys.stdout, LEAVE)  # if it cannot be written, there is nothing else to do
 
 
 def look_path(locations: Locations) -> Path:
@@ -185,11 +185,15 @@ def prepaint(library: Library, stream: TextIO | None = None) -> Start:
         return start
     if first is None or width < SMALLEST[0] or height < SMALLEST[1]:
         return Start(first, False, start.look_key, start.look_path)
-    _write(stream, paint(first, read_look(start.look_path, start.look_key), width, height))
-    return Start(first, True, start.look_key, start.look_path)
+    painted = _write(stream, paint(first, read_look(start.look_path, start.look_key), width, height))
+    return Start(first, painted, start.look_key, start.look_path)
 
 
-def _write(stream: TextIO, text: str) -> None:
-    with contextlib.suppress(OSError, ValueError):
+def _write(stream: TextIO, text: str) -> bool:
+    """Write to the terminal; False if it could not (an encoding without these symbols)."""
+    try:
         stream.write(text)
         stream.flush()
+    except (OSError, ValueError):  # UnicodeEncodeError is a ValueError
+        return False
+    return True

@@ -5,10 +5,15 @@ them, and never with an escape sequence from a dump."""
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import re
+import select
+import struct
 import subprocess
 import sys
+import termios
 from pathlib import Path
 
 import pytest
@@ -18,7 +23,19 @@ from reader.core.generations import FirstRow
 from reader.core.library import Library
 from reader.core.locations import Locations
 from reader.tui.app import PapersApp
-from reader.tui.prepaint import ENTER, PLAIN, ROLES, Start, list_box, look_key, look_path, paint, read_look, save_look
+from reader.tui.prepaint import (
+    ENTER,
+    PLAIN,
+    ROLES,
+    Start,
+    list_box,
+    look_key,
+    look_path,
+    paint,
+    prepaint,
+    read_look,
+    save_look,
+)
 from reader.tui.rows import FirstScreen, first_rows, read_first_screen
 from tests.robustness.hostile import WEIRD_TITLE, build_hostile_folder
 from tests.tui.conftest import MakeApp, main_screen, settle
@@ -154,3 +171,18 @@ print(json.dumps({"painted": first.rows[first.ids[0]].title[:20] in text, "heavy
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120)
     assert json.loads(done.stdout) == {"painted": True, "heavy": []}
+
+
+def test_a_terminal_that_cannot_take_the_rows_is_left_to_textual(library: Library) -> None:
+    """A stream whose encoding lacks the rows' symbols (●, …) gets nothing,
+    and the app is told nothing was painted: there is nothing to take back."""
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 32, 120, 0, 0))
+    try:
+        with open(slave, "w", encoding="ascii", closefd=False) as stream:
+            start = prepaint(library, stream)
+            assert start.first is not None and not start.painted
+            assert not select.select([master], [], [], 0.2)[0]  # not even the switch to the alternate screen
+    finally:
+        os.close(slave)
+        os.close(master)
