@@ -12,6 +12,10 @@ first on sys.path):
 
     python -m benchmarks.first_paint --cache-dir CACHE --dumps DUMPS \
         --repeat 9 old=/path/to/checkout new=/path/to/other
+
+It also says when each checkout's whole first frame was on the terminal
+(Textual's status line, with the paper count): the titles may come first
+(reader/tui/prepaint.py).
 """
 
 from __future__ import annotations
@@ -118,11 +122,13 @@ from reader.core.library import Library
 from reader.core.locations import Locations
 library = Library(Locations(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])))
 ids = library.search("").ids[:30]
+print(library.total())
 print("\\n".join(paper.title[:24] for paper in library.papers(ids).values()))
 """
 
 
-def first_titles(checkout: Path, cache: Path) -> list[str]:
+def _first_screen(checkout: Path, cache: Path) -> tuple[int, list[str]]:
+    """How many papers the library has, and the titles of its first screen."""
     work = Path(tempfile.mkdtemp(prefix="papers-paint-"))
     try:
         command = [sys.executable, "-c", _TITLES, str(work / "data"), str(cache), str(work / "config")]
@@ -130,30 +136,39 @@ def first_titles(checkout: Path, cache: Path) -> list[str]:
         done = subprocess.run(command, env=env, cwd=work, capture_output=True, text=True, check=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return [line for line in done.stdout.splitlines() if line]
+    total, *titles = done.stdout.splitlines()
+    return int(total), [line for line in titles if line]
 
 
-def app_first_screen(checkout: Path, cache: Path, dumps: Path, needles: Sequence[str]) -> float:
-    """One start of a checkout's app on its own fresh data and config folders."""
+def app_first_screen(checkout: Path, cache: Path, dumps: Path, groups: Sequence[Sequence[str]]) -> list[float]:
+    """One start of a checkout's app on its own fresh data and config folders:
+    when each group of texts was first on the terminal."""
     work = Path(tempfile.mkdtemp(prefix="papers-paint-"))
     command = [sys.executable, "-m", "reader", "--data-dir", str(work / "data"), "--cache-dir", str(cache)]
     command += ["--config-dir", str(work / "config"), str(dumps)]
     try:
-        return time_to_text(command, needles, env={"PYTHONPATH": str(checkout)})
+        return times_to_texts(command, groups, env={"PYTHONPATH": str(checkout)})
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def compare(checkouts: dict[str, Path], cache: Path, dumps: Path, repeat: int) -> dict[str, list[float]]:
+def compare(
+    checkouts: dict[str, Path], cache: Path, dumps: Path, repeat: int
+) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Per checkout (and hello world): seconds to the first screen's titles,
+    and to Textual's whole first frame (its status line, with the count)."""
     for checkout in checkouts.values():
         compileall.compile_dir(str(checkout / "reader"), quiet=1)  # as installed: bytecode written once
-    needles = first_titles(next(iter(checkouts.values())), cache)
-    times: dict[str, list[float]] = {"hello world": [], **{name: [] for name in checkouts}}
+    total, needles = _first_screen(next(iter(checkouts.values())), cache)
+    titles: dict[str, list[float]] = {"hello world": [], **{name: [] for name in checkouts}}
+    frames: dict[str, list[float]] = {name: [] for name in checkouts}
     for _ in range(repeat):  # interleaved, so load drifts hit all alike
-        times["hello world"].append(hello_world())
+        titles["hello world"].append(hello_world())
         for name, checkout in checkouts.items():
-            times[name].append(app_first_screen(checkout, cache, dumps, needles))
-    return times
+            at_titles, at_frame = app_first_screen(checkout, cache, dumps, [needles, [f"of {total} papers"]])
+            titles[name].append(at_titles)
+            frames[name].append(at_frame)
+    return titles, frames
 
 
 def main() -> None:
@@ -169,12 +184,14 @@ def main() -> None:
     if args.cache_dir is None or args.dumps is None:
         parser.error("--cache-dir and --dumps are needed to time checkouts")
     checkouts = {name: Path(path).resolve() for name, path in (item.split("=", 1) for item in args.checkouts)}
-    times = compare(checkouts, args.cache_dir.resolve(), args.dumps.resolve(), args.repeat)
+    times, frames = compare(checkouts, args.cache_dir.resolve(), args.dumps.resolve(), args.repeat)
     hello = statistics.median(times["hello world"])
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}; medians of {args.repeat}")
     for name, runs in times.items():
         median = statistics.median(runs)
         print(f"{name:12} {median:.3f} s  {median / hello:.2f}x  ({' '.join(f'{run:.3f}' for run in runs)})")
+    for name, runs in frames.items():
+        print(f"{name:12} Textual's whole first frame (the status line): {statistics.median(runs):.3f} s")
 
 
 if __name__ == "__main__":

@@ -7,8 +7,10 @@ import os
 import shutil
 import signal
 from pathlib import Path
+from typing import Any
 
 import pytest
+from whoosh.reading import SegmentReader
 
 from benchmarks.index_speed import write_dumps
 from reader.core import generations
@@ -59,8 +61,9 @@ def assert_generation_file_matches(locations: Locations) -> None:
     assert index is not None
     with index.reader() as reader:
         built = take_snapshot(reader, generation)
-    assert (written.ids, list(written.newest_first), written.rows) == (
+    assert (written.ids, list(written.keys), list(written.newest_first), written.rows) == (
         built.ids,
+        list(built.keys),
         list(built.newest_first),
         built.rows,
     )
@@ -139,6 +142,7 @@ def test_papers_deleted_before_and_during_a_merge_leave_its_words(many_parts: tu
 
     report = library.merge(meanwhile)
     assert report.merged and not report.gave_up
+    assert_generation_file_matches(library.locations)  # its columns taken from the last file, deletions and all
     written, fresh = written_vocabulary(library.locations)
     assert written is not None
     assert as_dict(written) == as_dict(fresh)
@@ -329,6 +333,7 @@ def test_papers_changed_during_a_merge_stay_changed(many_parts: tuple[Library, P
 
     report = library.merge(meanwhile)
     assert changed and report.merged and not report.gave_up
+    assert_generation_file_matches(library.locations)
     ids = library.search("").ids
     assert gone_id not in ids and len(ids) == len(set(ids)) == DUMPS * 10
     assert len(library.search("zebras").ids) == 1
@@ -421,3 +426,26 @@ def test_a_long_first_run_grows_its_batches(
 
     Library(isolated_dirs).index([folder], progress=progress)
     assert searchable == [100, 200, 400, 800, 1300, 1600]
+
+
+def test_the_merged_generation_file_reads_no_column(
+    many_parts: tuple[Library, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The merged segment's paper IDs and dates are the merged segments',
+    already in the last generation file: the app's process does not read
+    them again from the new segment (~100,000 small reads at 100k papers,
+    each giving the screen's thread a chance to wait; docs/benchmarks.md)."""
+    library, _folder = many_parts
+    read: list[str] = []
+    original = SegmentReader.column_reader
+
+    def counted(self: SegmentReader, fieldname: str, *args: Any, **kwargs: Any) -> Any:
+        read.append(fieldname)
+        return original(self, fieldname, *args, **kwargs)
+
+    monkeypatch.setattr(SegmentReader, "column_reader", counted)
+    report = library.merge()
+    assert report.merged and not report.gave_up
+    assert read == []
+    monkeypatch.undo()
+    assert_generation_file_matches(library.locations)
