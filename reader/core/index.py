@@ -235,16 +235,14 @@ def take_snapshot(
 def write_snapshot(
     index: whoosh.index.Index,
     index_dir: Path,
-    previous_generation: int = -1,
     previous: Snapshot | None = None,
     known: Mapping[str, Columns] | None = None,
 ) -> None:
     """Write the generation file of the index's newest generation, starting
-    from the file of `previous_generation` when there is one (or from
-    `previous`, read before its generation's files were cleared), with the
-    `known` columns of new segments. A cache: if the index cannot be read
-    here, the searches that read it will say so."""
-    previous = previous if previous is not None else generations.read(index_dir, previous_generation)
+    from `previous` (the file of the generation it was committed on, read
+    before the commit cleared that generation's TOC) and the `known` columns
+    of new segments: only other segments' columns are read. A cache: if the
+    index cannot be read here, the searches that read it will say so."""
     try:
         with index.reader() as reader:
             generation = reader.generation()
@@ -1060,7 +1058,8 @@ class _Batch:
             self._begin()  # a rebuild of no dumps still empties the index
         if not self._open:
             return
-        before = self.index.latest_generation()
+        # Read before the commit clears its TOC (the file is checked against it).
+        last_file = generations.read(self.index_dir, self.index.latest_generation())
         try:
             if self.touched or self.clear:
                 self._write_index()
@@ -1074,7 +1073,7 @@ class _Batch:
             self._end_recall()
         if self.touched or self.clear:
             self.commits += 1
-            write_snapshot(self.index, self.index_dir, before)
+            write_snapshot(self.index, self.index_dir, previous=last_file)
             # --- the vocabulary of the new generation, for searches (reader/core/search.py) ---
             from .search import save_index_vocabulary
 
