@@ -818,8 +818,8 @@ def merged_columns(
 ) -> dict[str, Columns]:
     """The columns of the segment merged from `chosen`, taken from the file
     of the generation it was committed on (`segments`): their documents
-    live when the merge read them, in order, segment after segment. None
-    known when that file describes other segments."""
+    live when the merge read them, in order, segment after segment. Nothing
+    is known when that file describes other segments."""
     if previous.segments != [(segment.segment_id(), segment.doc_count_all()) for segment in segments]:
         return {}
     starts: dict[str, int] = {}

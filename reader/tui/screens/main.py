@@ -65,7 +65,6 @@ def papers_to_ask(list_height: int) -> int:
     return list_height + MORE_ROWS if list_height > 0 else FIRST_SCREENFUL
 
 
-# The first screen shows the saved default view when its top papers are all among its saved rows.
 FOOTER_AT_LATEST = 1.0  # seconds: the footer's keys wait for the first list no longer than this
 
 T = TypeVar("T")
