@@ -6,9 +6,13 @@ palette commands, so the app knows no screen but the first.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import functools
+import signal
 import threading
 from collections.abc import Sequence
+from types import FrameType
 
 from textual import work
 from textual.app import App
@@ -72,6 +76,7 @@ class PapersApp(App[None]):
         self.first_view = start_first_view(library, start.first if start is not None else None)
         self.start = start  # what `papers` painted before Textual (reader/tui/prepaint.py)
         self.mounted = False
+        self.interrupted = False  # by SIGINT (`_interrupt`): it quits once the first frame is shown
         # Set once the first frame is on the terminal (Ready): the list's
         # first search waits for it (reader/tui/widgets/paper_list.py).
         self.first_frame = threading.Event()
@@ -109,11 +114,22 @@ class PapersApp(App[None]):
     def on_ready(self) -> None:
         # The first frame is on the terminal: what was held back for it follows.
         self.first_frame.set()
+        if self.interrupted:
+            self.exit(return_code=130)
+            return
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):
                 screen.first_frame_shown()
                 if self.start is not None:
                     self._save_look(self.start, screen.look())
+
+    def interrupt(self) -> None:
+        """Quit as `q` does, with the interrupt's exit code; during start-up,
+        once the first frame is shown: quitting while the main screen mounts
+        tore it down under its own on_mount (a traceback instead of an exit)."""
+        self.interrupted = True
+        if self.first_frame.is_set():
+            self.exit(return_code=130)
 
     @work(thread=True, group="look", exit_on_error=False)
     def _save_look(self, start: Start, styles: dict[str, str]) -> None:
@@ -148,10 +164,13 @@ def run_app(library: Library, notices: Sequence[str] = (), start: Start | None =
     """Open the reader; returns the exit code. `notices` are shown at start;
     `start`: what was painted before Textual was imported."""
     app: PapersApp | None = None
+    previous = signal.getsignal(signal.SIGINT)
     try:
         app = PapersApp(library, notices=notices, start=start)
+        signal.signal(signal.SIGINT, functools.partial(_interrupt, app))
         app.run()
     finally:
+        signal.signal(signal.SIGINT, previous)
         if start is not None and (app is None or not app.mounted):
             start.undo()  # Textual never had the terminal: the paint is taken back here
         # The screen is gone: this visit is over, and what the library holds now was known to it.
@@ -161,3 +180,15 @@ def run_app(library: Library, notices: Sequence[str] = (), start: Start | None =
             library.end_visit()
     assert app is not None  # made, or its error went up
     return app.return_code or 0
+
+
+def _interrupt(app: PapersApp, signum: int, frame: FrameType | None) -> None:
+    """SIGINT (`kill -INT`, or Ctrl+C before Textual has the keys) quits the
+    app as `q` does, with the interrupt's exit code. Asyncio's own handler
+    would cancel Textual's task instead, which Textual's start-up can swallow:
+    the app then stayed open (seen in CI)."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:  # Textual's loop is not running: it has no terminal to give back
+        raise KeyboardInterrupt from None
+    loop.call_soon_threadsafe(app.interrupt)

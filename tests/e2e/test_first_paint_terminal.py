@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from reader.core.library import Library
 from reader.tui.rows import read_first_screen
@@ -60,11 +61,34 @@ class Pty:
         return self.process.wait(timeout=timeout)
 
 
+# Put first on the program's path, this holds Textual's import until the
+# FIFO named by PAPERS_TEST_TEXTUAL_GATE is opened for writing, which the test
+# never does: the program is then surely still in the paint's phase.
+TEXTUAL_GATE = """
+import os, sys
+
+class Gate:
+    def find_spec(self, name, path=None, target=None):
+        if name == "textual":
+            with open(os.environ["PAPERS_TEST_TEXTUAL_GATE"], "rb"):
+                pass
+        return None
+
+sys.meta_path.insert(0, Gate())
+"""
+
+
 @contextmanager
-def papers_on_pty(columns: int = 120, rows: int = 32) -> Iterator[Pty]:
+def papers_on_pty(columns: int = 120, rows: int = 32, hold_textual: Path | None = None) -> Iterator[Pty]:
+    """`papers` on a pseudo-terminal of this size; with `hold_textual` (a
+    folder for the gate), it never gets past importing Textual."""
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
     env = {**os.environ, "TERM": "xterm-256color"}
+    if hold_textual is not None:
+        (hold_textual / "sitecustomize.py").write_text(TEXTUAL_GATE, encoding="utf-8")
+        os.mkfifo(hold_textual / "gate")
+        env |= {"PYTHONPATH": str(hold_textual), "PAPERS_TEST_TEXTUAL_GATE": str(hold_textual / "gate")}
     process = subprocess.Popen([PAPERS], stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
     os.close(slave)
     try:
@@ -96,14 +120,23 @@ def test_the_first_rows_are_painted_before_textual_starts(library: Library) -> N
     assert term.output.rindex(b"\x1b[?25h") > term.output.rindex(b"\x1b[?25l")
 
 
-def test_ctrl_c_on_the_first_paint_gives_the_terminal_back(library: Library) -> None:
+def test_ctrl_c_on_the_first_paint_gives_the_terminal_back(library: Library, tmp_path: Path) -> None:
     title = first_title(library)
-    with papers_on_pty() as term:
+    with papers_on_pty(hold_textual=tmp_path) as term:
         term.wait_for_text(title)
-        term.process.send_signal(signal.SIGINT)  # while Textual is still being imported
+        term.process.send_signal(signal.SIGINT)  # Textual is not imported yet, nor will it be
         code = term.wait_exit()
     assert code == 130 and b"papers: interrupted" in term.output
     assert TEXTUAL_STARTED not in term.output  # the paint's own way out was taken, not Textual's
     assert term.output.rindex(b"\x1b[?1049l") > term.output.rindex(b"\x1b[?1049h")
     assert term.output.rindex(b"\x1b[?25h") > term.output.rindex(b"\x1b[?25l")
     assert term.output.index(b"\x1b[?1049l") < term.output.index(b"papers: interrupted")  # said on the real screen
+
+
+def test_an_interrupt_while_the_app_runs_quits_it_with_the_interrupts_code(library: Library) -> None:
+    with papers_on_pty() as term:
+        term.wait_for_text("of 160 papers")  # Textual's status line: the app is up
+        term.process.send_signal(signal.SIGINT)  # `kill -INT`: Textual reads Ctrl+C as a key
+        assert term.wait_exit() == 130
+    assert term.output.rindex(b"\x1b[?1049l") > term.output.rindex(b"\x1b[?1049h")
+    assert term.output.rindex(b"\x1b[?25h") > term.output.rindex(b"\x1b[?25l")

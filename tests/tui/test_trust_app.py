@@ -93,3 +93,14 @@ async def test_a_save_made_while_the_app_is_open_is_indexed(isolated_dirs: Locat
         await wait_until(pilot, lambda: set(titles) <= titles_listed(app))
         await wait_until(pilot, lambda: "2 new since" in status_text(app))
         assert [app.library.paper(pid).title for pid in main_screen(app).results.ids[:2]] == titles
+
+
+async def test_an_interrupt_during_start_up_quits_once_the_screen_is_up(make_app: MakeApp) -> None:
+    # SIGINT (reader/tui/app.py, `_interrupt`) while the main screen was being
+    # mounted tore it down under its own on_mount: a traceback, exit code 1.
+    app = make_app()
+    app.interrupt()  # before Textual has mounted anything
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.first_frame.is_set()
+    assert app.return_code == 130
