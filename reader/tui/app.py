@@ -167,7 +167,8 @@ def run_app(library: Library, notices: Sequence[str] = (), start: Start | None =
     previous = signal.getsignal(signal.SIGINT)
     try:
         app = PapersApp(library, notices=notices, start=start)
-        signal.signal(signal.SIGINT, functools.partial(_interrupt, app))
+        if previous is not signal.SIG_IGN:  # ignored (`nohup`), it stays ignored
+            signal.signal(signal.SIGINT, functools.partial(_interrupt, app))
         app.run()
     finally:
         signal.signal(signal.SIGINT, previous)

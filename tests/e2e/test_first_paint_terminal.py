@@ -13,6 +13,7 @@ import select
 import signal
 import struct
 import subprocess
+import sys
 import termios
 import time
 from collections.abc import Iterator
@@ -78,6 +79,11 @@ sys.meta_path.insert(0, Gate())
 """
 
 
+DEFAULT_SIGINT = (
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])"
+)
+
+
 @contextmanager
 def papers_on_pty(columns: int = 120, rows: int = 32, hold_textual: Path | None = None) -> Iterator[Pty]:
     """`papers` on a pseudo-terminal of this size; with `hold_textual` (a
@@ -89,7 +95,10 @@ def papers_on_pty(columns: int = 120, rows: int = 32, hold_textual: Path | None 
         (hold_textual / "sitecustomize.py").write_text(TEXTUAL_GATE, encoding="utf-8")
         os.mkfifo(hold_textual / "gate")
         env |= {"PYTHONPATH": str(hold_textual), "PAPERS_TEST_TEXTUAL_GATE": str(hold_textual / "gate")}
-    process = subprocess.Popen([PAPERS], stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
+    # A job started in the background by a non-interactive shell (as CI may
+    # start this) ignores SIGINT, and so would `papers`: its default is put back.
+    command = [sys.executable, "-c", DEFAULT_SIGINT, PAPERS]
+    process = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
     os.close(slave)
     try:
         yield Pty(process, master)
