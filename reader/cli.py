@@ -380,16 +380,21 @@ def cmd_app(library: Library, args: argparse.Namespace) -> int:
     else:
         State.load(library.locations.state_path)  # one it cannot read stops us before the screen does
     library.store  # noqa: B018 - open the store now: one it cannot trust stops us before the screen does
+    from .tui.interrupts import Interrupts
     from .tui.prepaint import prepaint
 
-    # The first rows are on the terminal before Textual is imported (~0.3 s).
-    start = prepaint(library)
-    try:
-        from .tui.app import run_app
-    except BaseException:
-        start.undo()
-        raise
-    return run_app(library, args.notices, start)
+    with Interrupts() as interrupts:  # Ctrl+C from here on is acted on where it is safe
+        # The first rows are on the terminal before Textual is imported (~0.3 s).
+        start = prepaint(library)
+        try:
+            interrupts.check()
+            from .tui.app import run_app
+
+            interrupts.check()
+        except BaseException:
+            start.undo()
+            raise
+        return run_app(library, args.notices, start, interrupts)
 
 
 # reading ------------------------------------------------------------------

@@ -6,13 +6,9 @@ palette commands, so the app knows no screen but the first.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import functools
-import signal
 import threading
 from collections.abc import Sequence
-from types import FrameType
 
 from textual import work
 from textual.app import App
@@ -24,6 +20,7 @@ from ..core.library import Library
 from ..core.locations import resource_dir
 from ..core.text import printable
 from .commands import MAIN_COMMANDS, PAPER_COMMANDS, QUIT, READING_COMMANDS, Command
+from .interrupts import INTERRUPTED, Interrupts
 from .keynames import RESERVED_KEYS, textual_key_name
 from .prepaint import Start, save_look
 from .screens.main import MainScreen, start_first_view
@@ -76,7 +73,7 @@ class PapersApp(App[None]):
         self.first_view = start_first_view(library, start.first if start is not None else None)
         self.start = start  # what `papers` painted before Textual (reader/tui/prepaint.py)
         self.mounted = False
-        self.interrupted = False  # by SIGINT (`_interrupt`): it quits once the first frame is shown
+        self.interrupted = False  # by SIGINT (reader/tui/interrupts.py): it quits once the first frame is shown
         # Set once the first frame is on the terminal (Ready): the list's
         # first search waits for it (reader/tui/widgets/paper_list.py).
         self.first_frame = threading.Event()
@@ -115,7 +112,7 @@ class PapersApp(App[None]):
         # The first frame is on the terminal: what was held back for it follows.
         self.first_frame.set()
         if self.interrupted:
-            self.exit(return_code=130)
+            self.exit(return_code=INTERRUPTED)
             return
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):
@@ -129,7 +126,7 @@ class PapersApp(App[None]):
         tore it down under its own on_mount (a traceback instead of an exit)."""
         self.interrupted = True
         if self.first_frame.is_set():
-            self.exit(return_code=130)
+            self.exit(return_code=INTERRUPTED)
 
     @work(thread=True, group="look", exit_on_error=False)
     def _save_look(self, start: Start, styles: dict[str, str]) -> None:
@@ -160,18 +157,20 @@ class PapersApp(App[None]):
         self.library.close()
 
 
-def run_app(library: Library, notices: Sequence[str] = (), start: Start | None = None) -> int:
+def run_app(
+    library: Library, notices: Sequence[str] = (), start: Start | None = None, interrupts: Interrupts | None = None
+) -> int:
     """Open the reader; returns the exit code. `notices` are shown at start;
-    `start`: what was painted before Textual was imported."""
+    `start`: what was painted before Textual was imported; `interrupts`: the
+    SIGINT handling it was imported under (reader/tui/interrupts.py)."""
     app: PapersApp | None = None
-    previous = signal.getsignal(signal.SIGINT)
     try:
         app = PapersApp(library, notices=notices, start=start)
-        if previous is not signal.SIG_IGN:  # ignored (`nohup`), it stays ignored
-            signal.signal(signal.SIGINT, functools.partial(_interrupt, app))
+        if interrupts is not None:
+            interrupts.app = app
+            interrupts.check()  # interrupted while the app was made: it never runs
         app.run()
     finally:
-        signal.signal(signal.SIGINT, previous)
         if start is not None and (app is None or not app.mounted):
             start.undo()  # Textual never had the terminal: the paint is taken back here
         # The screen is gone: this visit is over, and what the library holds now was known to it.
@@ -181,15 +180,3 @@ def run_app(library: Library, notices: Sequence[str] = (), start: Start | None =
             library.end_visit()
     assert app is not None  # made, or its error went up
     return app.return_code or 0
-
-
-def _interrupt(app: PapersApp, signum: int, frame: FrameType | None) -> None:
-    """SIGINT (`kill -INT`, or Ctrl+C before Textual has the keys) quits the
-    app as `q` does, with the interrupt's exit code. Asyncio's own handler
-    would cancel Textual's task instead, which Textual's start-up can swallow:
-    the app then stayed open (seen in CI)."""
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:  # Textual's loop is not running: it has no terminal to give back
-        raise KeyboardInterrupt from None
-    loop.call_soon_threadsafe(app.interrupt)

@@ -55,6 +55,19 @@ class Pty:
             assert time.monotonic() < deadline, f"{text!r} not shown; output: {bytes(self.output[-400:])!r}"
             assert self.read(0.1), f"the app ended before showing {text!r}"
 
+    def open_gate(self, gate: Path, timeout: float = 60.0) -> None:
+        """Let a program held by TEXTUAL_GATE go on (once it waits there)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                os.close(os.open(gate, os.O_WRONLY | os.O_NONBLOCK))
+                return
+            except OSError as error:  # ENXIO: nobody waits at the gate yet
+                if error.errno != errno.ENXIO:
+                    raise
+            assert time.monotonic() < deadline, "the program never reached the gate"
+            assert self.read(0.05), "the program ended before reaching the gate"
+
     def wait_exit(self, timeout: float = 60.0) -> int:
         deadline = time.monotonic() + timeout
         while self.read(0.1):
@@ -63,16 +76,23 @@ class Pty:
 
 
 # Put first on the program's path, this holds Textual's import until the
-# FIFO named by PAPERS_TEST_TEXTUAL_GATE is opened for writing, which the test
-# never does: the program is then surely still in the paint's phase.
+# FIFO named by PAPERS_TEST_TEXTUAL_GATE is opened for writing: the program is
+# then surely between the paint and Textual. It waits inside a class's
+# `__set_name__`, as Textual's import spends time in its own (reactive
+# attributes), where Python 3.11 turns a KeyboardInterrupt into a RuntimeError.
 TEXTUAL_GATE = """
 import os, sys
+
+class Held:
+    def __set_name__(self, owner, name):
+        with open(os.environ["PAPERS_TEST_TEXTUAL_GATE"], "rb"):
+            pass
 
 class Gate:
     def find_spec(self, name, path=None, target=None):
         if name == "textual":
-            with open(os.environ["PAPERS_TEST_TEXTUAL_GATE"], "rb"):
-                pass
+            sys.meta_path.remove(self)
+            type("Textual", (), {"held": Held()})
         return None
 
 sys.meta_path.insert(0, Gate())
@@ -133,7 +153,8 @@ def test_ctrl_c_on_the_first_paint_gives_the_terminal_back(library: Library, tmp
     title = first_title(library)
     with papers_on_pty(hold_textual=tmp_path) as term:
         term.wait_for_text(title)
-        term.process.send_signal(signal.SIGINT)  # Textual is not imported yet, nor will it be
+        term.process.send_signal(signal.SIGINT)  # Textual is not imported yet
+        term.open_gate(tmp_path / "gate")
         code = term.wait_exit()
     assert code == 130 and b"papers: interrupted" in term.output
     assert TEXTUAL_STARTED not in term.output  # the paint's own way out was taken, not Textual's
