@@ -46,7 +46,8 @@ class Interrupts:
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
-        signal.signal(signal.SIGINT, self._previous)
+        if self._previous is not None:  # None: a handler not set from Python, which cannot be put back
+            signal.signal(signal.SIGINT, self._previous)
 
     def check(self) -> None:
         """Raise KeyboardInterrupt here if SIGINT came since `__enter__`."""
