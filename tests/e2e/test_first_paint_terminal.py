@@ -107,7 +107,7 @@ DEFAULT_SIGINT = (
 @contextmanager
 def papers_on_pty(columns: int = 120, rows: int = 32, hold_textual: Path | None = None) -> Iterator[Pty]:
     """`papers` on a pseudo-terminal of this size; with `hold_textual` (a
-    folder for the gate), it never gets past importing Textual."""
+    folder for the gate), it waits at Textual's import until `Pty.open_gate`."""
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
     env = {**os.environ, "TERM": "xterm-256color"}
