@@ -96,8 +96,9 @@ async def test_a_save_made_while_the_app_is_open_is_indexed(isolated_dirs: Locat
 
 
 async def test_an_interrupt_during_start_up_quits_once_the_screen_is_up(make_app: MakeApp) -> None:
-    # SIGINT (reader/tui/app.py, `_interrupt`) while the main screen was being
-    # mounted tore it down under its own on_mount: a traceback, exit code 1.
+    # A quit while the main screen was being mounted tore it down under its
+    # own on_mount (a traceback, exit code 1): SIGINT then waits for the first
+    # frame (reader/tui/interrupts.py, PapersApp.interrupt).
     app = make_app()
     app.interrupt()  # before Textual has mounted anything
     async with app.run_test() as pilot:
